@@ -1,0 +1,378 @@
+package io.tandem.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The hyperparameters of a {@link MultiTaskModel}: immutable, validated on construction, seed
+ * included. Start from {@link #defaults()} and change settings with the {@code withX} copies.
+ *
+ * <p>Two models built from equal configurations and tasks, fed the same batches, give
+ * bit-identical predictions. Learned state is never part of the configuration.
+ *
+ * @param architecture how the tasks share the dense part (hard: {@link
+ *     Architecture#SHARED_BOTTOM}; soft: {@link Architecture#MMOE})
+ * @param embeddingDim width of every embedding row, 1..1024
+ * @param hiddenSizes shared-bottom hidden layer widths (ReLU), at least one, each 1..4096; unused
+ *     by MMoE
+ * @param experts MMoE expert count, 1..64; unused by shared-bottom
+ * @param expertSize MMoE expert width (one ReLU layer per expert), 1..4096
+ * @param towerSize hidden width of each task tower (one ReLU layer, then one output), 1..4096
+ * @param productFeatures whether the element-wise product of the user and item rows is part of
+ *     the dense input (lets the MLP express matrix-factorisation interactions directly)
+ * @param categoricalFields context fields embedded in their own table {@code ctx.<field>}, in
+ *     input order; fields of an example not listed here are ignored
+ * @param numericFields numeric context fields, standardised online and concatenated in this
+ *     order; a missing value counts as the running mean; others are ignored
+ * @param optimizer update rule for both embedding rows and dense parameters
+ * @param embeddingLearningRate learning rate of embedding rows, finite and &gt; 0
+ * @param denseLearningRate learning rate of the dense parameters (shared part and towers), &gt; 0
+ * @param weighting how task losses are combined into one
+ * @param taskWeights fixed weight per task name for {@link Weighting#FIXED} (a task not listed
+ *     weighs 1); each finite and &gt;= 0
+ * @param gradNormAlpha GradNorm's asymmetry {@code alpha}, finite and &gt;= 0
+ * @param weightingLearningRate step size of learned weights (uncertainty log-variances,
+ *     GradNorm weights), finite and &gt; 0
+ * @param lossScales a constant factor per task applied to its loss before weighting (a unit
+ *     choice, default 1); each finite and &gt; 0
+ * @param pcgrad whether conflicting per-task gradients on the shared dense part are projected
+ *     (PCGrad) before they are summed
+ * @param admissionThreshold sightings (in learned events) an id needs before it gets its own
+ *     row; until then it shares its table's default row. 1 = every id gets a row at once
+ * @param rowExpiryEvents a row not touched by the last this-many learned events is evicted (time
+ *     is counted in learned labelled events, not wall-clock or record time, so replay and live
+ *     training evict the same rows); 0 = never
+ * @param affinityDecay weight of the newest observation in the affinity and per-task gradient
+ *     running averages, in (0, 1]
+ * @param affinityInterval minimum number of learned events between two affinity measurements
+ *     (&gt;= 1): a learn call measures when at least this many events were learned since the
+ *     last measurement, so with micro-batches at least this large every call measures, and at
+ *     batch size 1 only one call in this many pays for the per-task gradient split (unless
+ *     PCGrad or GradNorm need it anyway)
+ * @param embeddingInitScale standard deviation of the initial embedding values, finite, &gt;= 0
+ * @param seed seed of every random initialisation
+ */
+public record ModelConfig(
+    Architecture architecture,
+    int embeddingDim,
+    List<Integer> hiddenSizes,
+    int experts,
+    int expertSize,
+    int towerSize,
+    boolean productFeatures,
+    List<String> categoricalFields,
+    List<String> numericFields,
+    OptimizerKind optimizer,
+    double embeddingLearningRate,
+    double denseLearningRate,
+    Weighting weighting,
+    Map<String, Double> taskWeights,
+    double gradNormAlpha,
+    double weightingLearningRate,
+    Map<String, Double> lossScales,
+    boolean pcgrad,
+    int admissionThreshold,
+    long rowExpiryEvents,
+    double affinityDecay,
+    int affinityInterval,
+    double embeddingInitScale,
+    long seed) {
+
+  /** How tasks share the dense part. */
+  public enum Architecture {
+    /** Hard sharing: one MLP over the input, its output feeds every tower. */
+    SHARED_BOTTOM,
+    /** Soft sharing: K experts, one softmax gate per task mixes them for its tower. */
+    MMOE
+  }
+
+  /** Update rule, applied sparsely to touched embedding rows and densely to dense parameters. */
+  public enum OptimizerKind {
+    /** Plain stochastic gradient descent. */
+    SGD,
+    /** Adagrad (per-coordinate accumulated squared gradients). */
+    ADAGRAD,
+    /** Adam with bias correction (beta1 0.9, beta2 0.999). */
+    ADAM
+  }
+
+  /** How the task losses are weighted into one objective. */
+  public enum Weighting {
+    /** Constant weights from {@link ModelConfig#taskWeights()}. */
+    FIXED,
+    /** Learned homoscedastic uncertainty weights (Kendall, Gal and Cipolla 2018). */
+    UNCERTAINTY,
+    /** GradNorm (Chen et al. 2018): weights that balance shared-gradient norms. */
+    GRADNORM,
+    /** Dynamic weight average (Liu, Johns and Davison 2019) over running loss averages. */
+    DWA
+  }
+
+  /** Validates every setting; throws {@link IllegalArgumentException} naming the bad one. */
+  public ModelConfig {
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(weighting, "weighting");
+    range("embeddingDim", embeddingDim, 1, 1024);
+    hiddenSizes = List.copyOf(Objects.requireNonNull(hiddenSizes, "hiddenSizes"));
+    if (hiddenSizes.isEmpty()) {
+      throw new IllegalArgumentException("hiddenSizes: must list at least one layer width");
+    }
+    for (int h : hiddenSizes) {
+      range("hiddenSizes[]", h, 1, 4096);
+    }
+    range("experts", experts, 1, 64);
+    range("expertSize", expertSize, 1, 4096);
+    range("towerSize", towerSize, 1, 4096);
+    categoricalFields = fields("categoricalFields", categoricalFields);
+    numericFields = fields("numericFields", numericFields);
+    positive("embeddingLearningRate", embeddingLearningRate);
+    positive("denseLearningRate", denseLearningRate);
+    taskWeights = perTask("taskWeights", taskWeights, true);
+    if (!Double.isFinite(gradNormAlpha) || gradNormAlpha < 0) {
+      throw new IllegalArgumentException(
+          "gradNormAlpha: must be finite and >= 0, got " + gradNormAlpha);
+    }
+    positive("weightingLearningRate", weightingLearningRate);
+    lossScales = perTask("lossScales", lossScales, false);
+    range("admissionThreshold", admissionThreshold, 1, Integer.MAX_VALUE);
+    if (rowExpiryEvents < 0) {
+      throw new IllegalArgumentException(
+          "rowExpiryEvents: must be >= 0 (0 = never), got " + rowExpiryEvents);
+    }
+    if (!(affinityDecay > 0 && affinityDecay <= 1)) {
+      throw new IllegalArgumentException(
+          "affinityDecay: must be in (0, 1], got " + affinityDecay);
+    }
+    range("affinityInterval", affinityInterval, 1, Integer.MAX_VALUE);
+    if (!Double.isFinite(embeddingInitScale) || embeddingInitScale < 0) {
+      throw new IllegalArgumentException(
+          "embeddingInitScale: must be finite and >= 0, got " + embeddingInitScale);
+    }
+  }
+
+  /**
+   * The reference configuration: MMoE, dim 32, 4 experts x 64, towers 32, Adagrad, fixed equal
+   * weights, no PCGrad, no frequency filter, no expiry, affinity measured at most every 4,096
+   * events with decay 0.1 (a measurement splits the shared gradient per task, which cost ~35% of
+   * an MMoE step at batch 256 when done every step), seed 42.
+   */
+  public static ModelConfig defaults() {
+    return new ModelConfig(
+        Architecture.MMOE, 32, List.of(64, 64), 4, 64, 32, true, List.of(), List.of(),
+        OptimizerKind.ADAGRAD, 0.05, 0.01, Weighting.FIXED, Map.of(), 0.5, 0.01, Map.of(),
+        false, 1, 0, 0.1, 4096, 0.1, 42L);
+  }
+
+  /** The fixed weight of {@code task} (1 when not listed). */
+  public double taskWeight(String task) {
+    return taskWeights.getOrDefault(task, 1.0);
+  }
+
+  /** The loss scale of {@code task} (1 when not listed). */
+  public double lossScale(String task) {
+    return lossScales.getOrDefault(task, 1.0);
+  }
+
+  /** A copy with another architecture. */
+  public ModelConfig withArchitecture(Architecture value) {
+    return new ModelConfig(value, embeddingDim, hiddenSizes, experts, expertSize, towerSize,
+        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with another embedding width. */
+  public ModelConfig withEmbeddingDim(int value) {
+    return new ModelConfig(architecture, value, hiddenSizes, experts, expertSize, towerSize,
+        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with other shared-bottom layer widths. */
+  public ModelConfig withHiddenSizes(List<Integer> value) {
+    return new ModelConfig(architecture, embeddingDim, value, experts, expertSize, towerSize,
+        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with another MMoE expert count and width. */
+  public ModelConfig withExperts(int count, int size) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, count, size, towerSize,
+        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with another tower width. */
+  public ModelConfig withTowerSize(int value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize, value,
+        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with or without the user-item product features. */
+  public ModelConfig withProductFeatures(boolean value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, value, categoricalFields, numericFields, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with other context fields. */
+  public ModelConfig withContextFields(List<String> categorical, List<String> numeric) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categorical, numeric, optimizer, embeddingLearningRate,
+        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with another optimizer and learning rates (embeddings, dense). */
+  public ModelConfig withOptimizer(OptimizerKind kind, double embeddingRate, double denseRate) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, kind, embeddingRate,
+        denseRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate, lossScales,
+        pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with another loss weighting and its fixed weights. */
+  public ModelConfig withWeighting(Weighting kind, Map<String, Double> weights) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, kind, weights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another GradNorm alpha. */
+  public ModelConfig withGradNormAlpha(double value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, value,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another step size for learned loss weights. */
+  public ModelConfig withWeightingLearningRate(double value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha, value,
+        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
+        embeddingInitScale, seed);
+  }
+
+  /** A copy with other per-task loss scales. */
+  public ModelConfig withLossScales(Map<String, Double> value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, value, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with PCGrad switched on or off. */
+  public ModelConfig withPcgrad(boolean value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, value, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another frequency-filter threshold. */
+  public ModelConfig withAdmissionThreshold(int value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, value, rowExpiryEvents, affinityDecay,
+        affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another row expiry (in learned events; 0 = never). */
+  public ModelConfig withRowExpiryEvents(long value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, value, affinityDecay,
+        affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with other affinity averaging settings. */
+  public ModelConfig withAffinity(double decay, int interval) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents, decay,
+        interval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another initial embedding scale. */
+  public ModelConfig withEmbeddingInitScale(double value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, value, seed);
+  }
+
+  /** A copy with another seed. */
+  public ModelConfig withSeed(long value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, value);
+  }
+
+  private static void range(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + ": must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  private static void positive(String name, double value) {
+    if (!Double.isFinite(value) || value <= 0) {
+      throw new IllegalArgumentException(name + ": must be finite and > 0, got " + value);
+    }
+  }
+
+  private static List<String> fields(String name, List<String> value) {
+    List<String> copy = List.copyOf(Objects.requireNonNull(value, name));
+    if (copy.stream().distinct().count() != copy.size()) {
+      throw new IllegalArgumentException(name + ": field names must be distinct, got " + copy);
+    }
+    for (String f : copy) {
+      if (f.isEmpty()) {
+        throw new IllegalArgumentException(name + ": field names must be non-empty");
+      }
+    }
+    return copy;
+  }
+
+  private static Map<String, Double> perTask(String name, Map<String, Double> value,
+      boolean zeroAllowed) {
+    Map<String, Double> copy = Map.copyOf(Objects.requireNonNull(value, name));
+    for (Map.Entry<String, Double> e : copy.entrySet()) {
+      double v = e.getValue();
+      if (!Double.isFinite(v) || v < 0 || (!zeroAllowed && v == 0)) {
+        throw new IllegalArgumentException(name + "." + e.getKey() + ": must be finite and "
+            + (zeroAllowed ? ">= 0" : "> 0") + ", got " + v);
+      }
+    }
+    return copy;
+  }
+}

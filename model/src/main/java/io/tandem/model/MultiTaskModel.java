@@ -1,0 +1,871 @@
+package io.tandem.model;
+
+import io.tandem.model.affinity.TaskAffinity;
+import io.tandem.model.embedding.EmbeddingRow;
+import io.tandem.model.embedding.EmbeddingTable;
+import io.tandem.model.loss.Losses;
+import io.tandem.model.nn.Mmoe;
+import io.tandem.model.nn.SharedBottom;
+import io.tandem.model.nn.SharedPart;
+import io.tandem.model.nn.Tower;
+import io.tandem.model.nn.TouchedBlocks;
+import io.tandem.model.optim.Adagrad;
+import io.tandem.model.optim.Adam;
+import io.tandem.model.optim.Optimizer;
+import io.tandem.model.optim.Sgd;
+import io.tandem.model.snapshot.ConfigCodec;
+import io.tandem.model.snapshot.SnapshotFormat;
+import io.tandem.model.weighting.DwaWeighting;
+import io.tandem.model.weighting.FixedWeighting;
+import io.tandem.model.weighting.GradNormWeighting;
+import io.tandem.model.weighting.LossWeighting;
+import io.tandem.model.weighting.PcGrad;
+import io.tandem.model.weighting.UncertaintyWeighting;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Tandem's multi-task learner: shared embeddings, a shared dense part (shared-bottom MLP or MMoE),
+ * one tower per task, a weighted sum of task losses, trained online one micro-batch at a time.
+ *
+ * <p>Forward pass of one example: the rows of its user, item and categorical context ids are
+ * gathered from their {@link EmbeddingTable tables}; the dense input is
+ * {@code [u, v, u*v (optional), ctx rows..., standardised numerics...]}; the shared part maps it
+ * to one representation per task; task {@code t}'s tower maps its representation to a scalar
+ * {@code z_t}; the task's link ({@link Losses}) turns it into a score.
+ *
+ * <p>One {@link #learn} call is one optimizer step on
+ * {@code L = sum_t w_t s_t mean_{examples labelled t} l_t(z_t, y_t)} ({@code w_t} from the
+ * {@link LossWeighting}, {@code s_t} the configured loss scale): backward passes accumulate the
+ * dense gradient and one gradient per touched embedding row; per-task gradients on the shared
+ * part are kept apart when PCGrad, GradNorm or the affinity estimate need them; then the
+ * optimizer updates the dense parameters and, sparsely, the touched rows (with their own state).
+ *
+ * <p>State for Kafka Streams: the dense part (parameters, optimizer state, weighting, affinity,
+ * counters) is one blob ({@link #exportDense()}); each embedding row is its own entry
+ * ({@link #drainDirtyRows()}, {@link #importRow}). A whole-model snapshot
+ * ({@link #writeSnapshot}) holds both. Restoring either and continuing gives bit-identical results
+ * to never stopping.
+ *
+ * <p>Plain Java arrays throughout: at these layer sizes ND4J's fixed cost per operation exceeds
+ * the arithmetic (measurements in the {@code nn} package comment). Deterministic: no wall clock, no unseeded randomness, fixed iteration orders.
+ *
+ * <p>Not thread-safe: one thread drives a model (also for {@link #predict}, which uses internal
+ * buffers but changes no observable state).
+ */
+public final class MultiTaskModel implements MultiTaskLearner {
+
+  private static final String USER = "user";
+  private static final String ITEM = "item";
+  private static final String CTX = "ctx.";
+
+  private final ModelConfig config;
+  private final List<TaskSpec> tasks;
+  private final Map<String, Integer> taskIndex;
+  private final int taskCount;
+  private final long fingerprint;
+
+  private final SharedPart shared;
+  private final Tower[] towers;
+  private final int sharedLength;
+  private final double[] params;
+  private final double[] grads;
+  private final TouchedBlocks touched;
+  private final double[] optimizerState;
+  private final Optimizer optimizer;
+
+  private final EmbeddingTable userTable;
+  private final EmbeddingTable itemTable;
+  private final EmbeddingTable[] contextTables;
+  private final Map<String, EmbeddingTable> tablesByName;
+  private final NumericStandardizer standardizer;
+
+  private final LossWeighting weighting;
+  private final PcGrad pcgrad;
+  private final TaskAffinity affinity;
+
+  private final int dim;
+  private final int productOffset;
+  private final int contextOffset;
+  private final int numericOffset;
+  private final double[] input;
+  private final double[] dInput;
+  private final double[] dRepresentation;
+  private final EmbeddingRow[] exampleRows;
+  private final double[] weights;
+  private final double[] scales;
+  private final double[] lossSums;
+  private final int[] labelCounts;
+  private final boolean[] present;
+  private final double[] meanLosses;
+  private final double[] norms;
+  private final double[][] taskGrads;
+  private final double[] rawNumeric;
+  private final boolean[] missingNumeric;
+  private final List<EmbeddingRow> touchedRows = new ArrayList<>();
+  private double[][] rowGrads = new double[0][];
+
+  private long version;
+  private long events;
+  private long nextSweep;
+  private long lastAffinityEvents;
+
+  private MultiTaskModel(ModelConfig config, List<TaskSpec> tasks) {
+    this.config = config;
+    this.tasks = tasks;
+    this.taskCount = tasks.size();
+    Map<String, Integer> index = new HashMap<>();
+    for (int t = 0; t < taskCount; t++) {
+      index.put(tasks.get(t).name(), t);
+    }
+    this.taskIndex = Map.copyOf(index);
+    this.fingerprint = ConfigCodec.fingerprint(config, tasks);
+
+    this.dim = config.embeddingDim();
+    int categorical = config.categoricalFields().size();
+    this.productOffset = 2 * dim;
+    this.contextOffset = productOffset + (config.productFeatures() ? dim : 0);
+    this.numericOffset = contextOffset + categorical * dim;
+    int inputSize = numericOffset + config.numericFields().size();
+
+    this.shared = config.architecture() == ModelConfig.Architecture.MMOE
+        ? new Mmoe(inputSize, config.experts(), config.expertSize(), taskCount)
+        : new SharedBottom(inputSize, config.hiddenSizes());
+    this.sharedLength = shared.parameterCount();
+    this.towers = new Tower[taskCount];
+    int offset = sharedLength;
+    for (int t = 0; t < taskCount; t++) {
+      towers[t] = new Tower(offset, shared.outputSize(), config.towerSize());
+      offset = towers[t].end();
+    }
+    this.params = new double[offset];
+    this.grads = new double[offset];
+    this.touched = new TouchedBlocks(offset);
+    SplittableRandom random = new SplittableRandom(config.seed());
+    shared.initInPlace(params, random);
+    for (Tower tower : towers) {
+      tower.initInPlace(params, random);
+    }
+    this.optimizer = switch (config.optimizer()) {
+      case SGD -> new Sgd();
+      case ADAGRAD -> new Adagrad();
+      case ADAM -> new Adam();
+    };
+    this.optimizerState = new double[optimizer.stateSlots() * offset];
+
+    int slots = optimizer.stateSlots();
+    this.userTable = new EmbeddingTable(USER, dim, slots, config.admissionThreshold(),
+        config.embeddingInitScale(), config.seed());
+    this.itemTable = new EmbeddingTable(ITEM, dim, slots, config.admissionThreshold(),
+        config.embeddingInitScale(), config.seed());
+    this.contextTables = new EmbeddingTable[categorical];
+    Map<String, EmbeddingTable> byName = new TreeMap<>();
+    byName.put(USER, userTable);
+    byName.put(ITEM, itemTable);
+    for (int c = 0; c < categorical; c++) {
+      String name = CTX + config.categoricalFields().get(c);
+      contextTables[c] = new EmbeddingTable(name, dim, slots, config.admissionThreshold(),
+          config.embeddingInitScale(), config.seed());
+      byName.put(name, contextTables[c]);
+    }
+    this.tablesByName = Collections.unmodifiableMap(byName);
+    this.standardizer = new NumericStandardizer(config.numericFields().size());
+
+    double[] fixed = new double[taskCount];
+    for (int t = 0; t < taskCount; t++) {
+      fixed[t] = config.taskWeight(tasks.get(t).name());
+    }
+    this.weighting = switch (config.weighting()) {
+      case FIXED -> new FixedWeighting(fixed);
+      case UNCERTAINTY -> new UncertaintyWeighting(taskCount, config.weightingLearningRate());
+      case GRADNORM -> new GradNormWeighting(fixed, config.gradNormAlpha(),
+          config.weightingLearningRate());
+      case DWA -> new DwaWeighting(taskCount);
+    };
+    this.pcgrad = config.pcgrad() ? new PcGrad(sharedLength) : null;
+    this.affinity = new TaskAffinity(taskCount, sharedLength, config.affinityDecay());
+
+    this.input = new double[inputSize];
+    this.dInput = new double[inputSize];
+    this.dRepresentation = new double[shared.outputSize()];
+    this.exampleRows = new EmbeddingRow[2 + categorical];
+    this.weights = new double[taskCount];
+    this.scales = new double[taskCount];
+    for (int t = 0; t < taskCount; t++) {
+      scales[t] = config.lossScale(tasks.get(t).name());
+    }
+    this.lossSums = new double[taskCount];
+    this.labelCounts = new int[taskCount];
+    this.present = new boolean[taskCount];
+    this.meanLosses = new double[taskCount];
+    this.norms = new double[taskCount];
+    this.taskGrads = new double[taskCount][sharedLength];
+    this.rawNumeric = new double[config.numericFields().size()];
+    this.missingNumeric = new boolean[config.numericFields().size()];
+    this.nextSweep = config.rowExpiryEvents();
+  }
+
+  /**
+   * A new model with freshly (seeded) initialised parameters and no learned state.
+   *
+   * @param config hyperparameters
+   * @param tasks the tasks, at least one, distinct names; their order is the model's task order
+   * @throws IllegalArgumentException for no tasks, duplicate names, or a per-task setting (weight,
+   *     loss scale) naming a task that is not in {@code tasks}
+   */
+  public static MultiTaskModel create(ModelConfig config, List<TaskSpec> tasks) {
+    Objects.requireNonNull(config, "config");
+    List<TaskSpec> copy = List.copyOf(Objects.requireNonNull(tasks, "tasks"));
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("tasks: at least one task is required");
+    }
+    List<String> names = copy.stream().map(TaskSpec::name).toList();
+    if (names.stream().distinct().count() != names.size()) {
+      throw new IllegalArgumentException("tasks: names must be distinct, got " + names);
+    }
+    for (String key : config.taskWeights().keySet()) {
+      if (!names.contains(key)) {
+        throw new IllegalArgumentException(
+            "taskWeights." + key + ": no such task; tasks are " + names);
+      }
+    }
+    for (String key : config.lossScales().keySet()) {
+      if (!names.contains(key)) {
+        throw new IllegalArgumentException(
+            "lossScales." + key + ": no such task; tasks are " + names);
+      }
+    }
+    if (config.weighting() == ModelConfig.Weighting.GRADNORM) {
+      for (String name : names) {
+        if (!(config.taskWeight(name) > 0)) {
+          throw new IllegalArgumentException("taskWeights." + name
+              + ": GradNorm needs a positive initial weight, got " + config.taskWeight(name));
+        }
+      }
+    }
+    return new MultiTaskModel(config, copy);
+  }
+
+  /** The hyperparameters. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  @Override
+  public List<TaskSpec> tasks() {
+    return tasks;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /** Number of labelled examples learned so far (the clock of row expiry). */
+  public long events() {
+    return events;
+  }
+
+  @Override
+  public List<Map<String, Double>> predict(List<Example> batch) {
+    Objects.requireNonNull(batch, "batch");
+    List<Map<String, Double>> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Example example = batch.get(i);
+      if (example == null) {
+        throw new IllegalArgumentException("batch[" + i + "]: must not be null");
+      }
+      resolveRows(example, false);
+      gatherInput(example);
+      shared.forward(params, input);
+      Map<String, Double> scores = new LinkedHashMap<>();
+      for (int t = 0; t < taskCount; t++) {
+        double z = towers[t].forward(params, shared.output(t));
+        scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
+      }
+      out.add(Collections.unmodifiableMap(scores));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public void learn(List<LabelledExample> batch) {
+    validate(batch);
+    version++;
+    if (batch.isEmpty()) {
+      return;
+    }
+    weighting.weights(weights);
+    Arrays.fill(lossSums, 0.0);
+    Arrays.fill(labelCounts, 0);
+    for (LabelledExample example : batch) {
+      for (String task : example.labels().keySet()) {
+        labelCounts[taskIndex.get(task)]++;
+      }
+    }
+    boolean measureAffinity = taskCount > 1
+        && events + batch.size() - lastAffinityEvents >= config.affinityInterval();
+    boolean split = taskCount > 1
+        && (pcgrad != null || weighting.needsSharedGradientNorms() || measureAffinity);
+    for (int t = 0; t < taskCount; t++) {
+      present[t] = labelCounts[t] > 0;
+      if (split && present[t]) {
+        Arrays.fill(taskGrads[t], 0.0);
+      }
+    }
+
+    for (LabelledExample labelled : batch) {
+      Example example = labelled.example();
+      events++;
+      resolveRows(example, true);
+      gatherInput(example);
+      shared.forward(params, input);
+      Arrays.fill(dInput, 0.0);
+      for (int t = 0; t < taskCount; t++) {
+        Double label = labelled.labels().get(tasks.get(t).name());
+        if (label == null) {
+          continue;
+        }
+        TaskSpec task = tasks.get(t);
+        double[] representation = shared.output(t);
+        double z = towers[t].forward(params, representation);
+        double scale = scales[t];
+        lossSums[t] += scale * Losses.trainingLoss(task, z, label);
+        double dz = weights[t] * scale / labelCounts[t] * Losses.trainingGradient(task, z, label);
+        towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation);
+        if (split) {
+          shared.backward(params, input, t, dRepresentation, taskGrads[t], 0, null, dInput);
+        } else {
+          shared.backward(params, input, t, dRepresentation, grads, 0, touched, dInput);
+        }
+      }
+      scatterRowGradients();
+    }
+
+    for (int t = 0; t < taskCount; t++) {
+      meanLosses[t] = present[t] ? lossSums[t] / labelCounts[t] : 0.0;
+    }
+    if (split) {
+      combineSharedGradients(measureAffinity);
+    }
+    if (measureAffinity) {
+      lastAffinityEvents = events;
+    }
+    updateDense();
+    updateRows();
+    weighting.observe(meanLosses, present,
+        weighting.needsSharedGradientNorms() ? norms : null);
+    observeNumerics(batch);
+    expireRows();
+  }
+
+  /** The current loss weight of every task, in task order. */
+  public Map<String, Double> lossWeights() {
+    weighting.weights(weights);
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int t = 0; t < taskCount; t++) {
+      out.put(tasks.get(t).name(), weights[t]);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The online affinity of {@code fromTask} towards {@code toTask} (see {@link TaskAffinity}): in
+   * [-1, 1], positive when steps on {@code fromTask} also descend {@code toTask}'s loss; 0 while
+   * unmeasured and for a task with itself.
+   *
+   * @throws IllegalArgumentException for a task this model does not have
+   */
+  public double affinity(String fromTask, String toTask) {
+    int from = indexOf(fromTask);
+    int to = indexOf(toTask);
+    return from == to ? 0.0 : affinity.affinity(from, to);
+  }
+
+  /** Every ordered pair's affinity: from-task to (to-task to value), other tasks only. */
+  public Map<String, Map<String, Double>> affinities() {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    for (int i = 0; i < taskCount; i++) {
+      Map<String, Double> row = new LinkedHashMap<>();
+      for (int j = 0; j < taskCount; j++) {
+        if (i != j) {
+          row.put(tasks.get(j).name(), affinity.affinity(i, j));
+        }
+      }
+      out.put(tasks.get(i).name(), Collections.unmodifiableMap(row));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Sizes and counters of the embedding tables and the dense part. */
+  public ModelStats stats() {
+    Map<String, ModelStats.TableStats> tables = new LinkedHashMap<>();
+    for (EmbeddingTable table : tablesByName.values()) {
+      tables.put(table.name(), new ModelStats.TableStats(table.rows(), table.pending(),
+          table.admissions(), table.evictions()));
+    }
+    return new ModelStats(tables, userTable.bytesPerRow(), params.length, version);
+  }
+
+  // ---------------------------------------------------------------- state for state stores
+
+  /**
+   * The dense state as one versioned blob (see {@link SnapshotFormat}): dense parameters and
+   * their optimizer state, weighting and affinity state, numeric standardiser, counters, version
+   * and the configuration's fingerprint. Embedding rows are not included.
+   */
+  public byte[] exportDense() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * params.length + 1024);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(SnapshotFormat.DENSE_MAGIC);
+      out.writeInt(SnapshotFormat.VERSION);
+      out.writeLong(fingerprint);
+      out.writeLong(version);
+      out.writeLong(events);
+      out.writeLong(nextSweep);
+      out.writeLong(lastAffinityEvents);
+      writeDoubles(out, params);
+      writeDoubles(out, optimizerState);
+      standardizer.write(out);
+      weighting.writeState(out);
+      affinity.writeState(out);
+      out.writeInt(tablesByName.size());
+      for (EmbeddingTable table : tablesByName.values()) {
+        out.writeUTF(table.name());
+        out.writeLong(table.admissions());
+        out.writeLong(table.evictions());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Replaces the dense state with a blob from {@link #exportDense()} of a model with an equal
+   * configuration and tasks.
+   *
+   * @throws IllegalArgumentException for a newer format ("supports at most version N"), another
+   *     configuration, or a malformed blob; the model is unchanged then only if the header or
+   *     fingerprint was the problem
+   */
+  public void importDense(byte[] blob) {
+    Objects.requireNonNull(blob, "blob");
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
+      SnapshotFormat.readHeader(in, SnapshotFormat.DENSE_MAGIC, "dense blob");
+      long print = in.readLong();
+      if (print != fingerprint) {
+        throw new IllegalArgumentException("dense blob: written by a model with another"
+            + " configuration or task list (fingerprint " + Long.toHexString(print)
+            + ", this model " + Long.toHexString(fingerprint) + ")");
+      }
+      version = in.readLong();
+      events = in.readLong();
+      nextSweep = in.readLong();
+      lastAffinityEvents = in.readLong();
+      readDoubles(in, params, "dense parameters");
+      readDoubles(in, optimizerState, "optimizer state");
+      standardizer.read(in);
+      weighting.readState(in);
+      affinity.readState(in);
+      int tables = in.readInt();
+      for (int i = 0; i < tables; i++) {
+        String name = in.readUTF();
+        EmbeddingTable table = table(name);
+        table.restoreCounters(in.readLong(), in.readLong());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("dense blob: truncated or malformed", e);
+    }
+  }
+
+  /**
+   * The embedding entries created, updated or evicted since the last drain: row key to the
+   * row's binary form (values, per-row optimizer state, sightings, last touch), or to null for
+   * an evicted id. Pending ids (below the frequency filter) and the tables' default rows
+   * ({@link RowKey#isDefaultRow()}) are entries too. Resets the change tracking.
+   */
+  public Map<RowKey, byte[]> drainDirtyRows() {
+    Map<RowKey, byte[]> out = new LinkedHashMap<>();
+    for (EmbeddingTable table : tablesByName.values()) {
+      for (Map.Entry<String, byte[]> e : table.drainDirty().entrySet()) {
+        out.put(new RowKey(table.name(), e.getKey()), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Installs one embedding entry from {@link #drainDirtyRows()} (restore from a state store);
+   * a null form removes the entry. Not reported by the next drain.
+   *
+   * @throws IllegalArgumentException for an unknown table or a malformed or misshapen row
+   */
+  public void importRow(RowKey key, byte[] row) {
+    Objects.requireNonNull(key, "key");
+    table(key.table()).importRow(key.id(), row);
+  }
+
+  /**
+   * Writes the whole model (format in {@link SnapshotFormat}): header, configuration and tasks,
+   * dense blob, every embedding entry sorted by key.
+   */
+  public void writeSnapshot(OutputStream out) throws IOException {
+    DataOutputStream data = new DataOutputStream(out);
+    data.writeInt(SnapshotFormat.SNAPSHOT_MAGIC);
+    data.writeInt(SnapshotFormat.VERSION);
+    ConfigCodec.write(data, config, tasks);
+    byte[] dense = exportDense();
+    data.writeInt(dense.length);
+    data.write(dense);
+    int count = 0;
+    List<Map<String, byte[]>> rows = new ArrayList<>();
+    for (EmbeddingTable table : tablesByName.values()) {
+      Map<String, byte[]> all = table.exportAll();
+      rows.add(all);
+      count += all.size();
+    }
+    data.writeInt(count);
+    int t = 0;
+    for (EmbeddingTable table : tablesByName.values()) {
+      for (Map.Entry<String, byte[]> e : rows.get(t++).entrySet()) {
+        byte[] key = new RowKey(table.name(), e.getKey()).toBytes();
+        data.writeInt(key.length);
+        data.write(key);
+        data.writeInt(e.getValue().length);
+        data.write(e.getValue());
+      }
+    }
+    data.flush();
+  }
+
+  /**
+   * Reads a model written by {@link #writeSnapshot}.
+   *
+   * @throws IllegalArgumentException for a newer format ("supports at most version N") or
+   *     malformed content
+   * @throws IOException if the stream fails or ends early
+   */
+  public static MultiTaskModel readSnapshot(InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    SnapshotFormat.readHeader(data, SnapshotFormat.SNAPSHOT_MAGIC, "snapshot");
+    ConfigCodec.Decoded decoded = ConfigCodec.read(data);
+    MultiTaskModel model = create(decoded.config(), decoded.tasks());
+    byte[] dense = new byte[data.readInt()];
+    data.readFully(dense);
+    model.importDense(dense);
+    int count = data.readInt();
+    for (int i = 0; i < count; i++) {
+      byte[] key = new byte[data.readInt()];
+      data.readFully(key);
+      byte[] row = new byte[data.readInt()];
+      data.readFully(row);
+      model.importRow(RowKey.fromBytes(key), row);
+    }
+    return model;
+  }
+
+  // ---------------------------------------------------------------- package-private, for tests
+
+  /** A copy of the dense parameters. */
+  double[] denseParameters() {
+    return params.clone();
+  }
+
+  /** Sets one dense parameter (gradient checks). */
+  void setDenseParameter(int index, double value) {
+    params[index] = value;
+  }
+
+  /** Number of dense parameters of the shared part (they come first). */
+  int sharedParameterCount() {
+    return sharedLength;
+  }
+
+  /** The embedding table called {@code name}. */
+  EmbeddingTable table(String name) {
+    EmbeddingTable table = tablesByName.get(name);
+    if (table == null) {
+      throw new IllegalArgumentException(
+          "table: no table '" + name + "'; tables are " + tablesByName.keySet());
+    }
+    return table;
+  }
+
+  /**
+   * The step objective {@code sum_t w_t s_t mean l_t} of a batch at the current parameters with
+   * the current weights, changing nothing (rows resolved as {@link #predict} does).
+   */
+  double objective(List<LabelledExample> batch) {
+    weighting.weights(weights);
+    int[] counts = new int[taskCount];
+    for (LabelledExample example : batch) {
+      for (String task : example.labels().keySet()) {
+        counts[taskIndex.get(task)]++;
+      }
+    }
+    double total = 0;
+    for (LabelledExample labelled : batch) {
+      resolveRows(labelled.example(), false);
+      gatherInput(labelled.example());
+      shared.forward(params, input);
+      for (int t = 0; t < taskCount; t++) {
+        Double label = labelled.labels().get(tasks.get(t).name());
+        if (label != null) {
+          TaskSpec task = tasks.get(t);
+          double z = towers[t].forward(params, shared.output(t));
+          total += weights[t] * scales[t] / counts[t]
+              * Losses.trainingLoss(task, z, label);
+        }
+      }
+    }
+    return total;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private int indexOf(String task) {
+    Integer t = taskIndex.get(task);
+    if (t == null) {
+      throw new IllegalArgumentException(
+          "task '" + task + "': unknown; this model has tasks " + taskIndex.keySet());
+    }
+    return t;
+  }
+
+  private void validate(List<LabelledExample> batch) {
+    Objects.requireNonNull(batch, "batch");
+    for (int i = 0; i < batch.size(); i++) {
+      LabelledExample example = batch.get(i);
+      if (example == null) {
+        throw new IllegalArgumentException("batch[" + i + "]: must not be null");
+      }
+      for (Map.Entry<String, Double> label : example.labels().entrySet()) {
+        Integer t = taskIndex.get(label.getKey());
+        if (t == null) {
+          throw new IllegalArgumentException("batch[" + i + "]: task '" + label.getKey()
+              + "' is unknown; this model has tasks "
+              + tasks.stream().map(TaskSpec::name).toList());
+        }
+        TaskSpec task = tasks.get(t);
+        if (!task.accepts(label.getValue())) {
+          throw new IllegalArgumentException("batch[" + i + "]: label for task '" + task.name()
+              + "' is " + label.getValue() + ", outside its " + task.kind() + " range ["
+              + task.labelMin() + ", " + task.labelMax() + "]"
+              + (task.kind() == TaskKind.BINARY ? " (must be 0 or 1)" : ""));
+        }
+      }
+    }
+  }
+
+  private void resolveRows(Example example, boolean learning) {
+    if (learning) {
+      exampleRows[0] = userTable.touch(example.user(), events);
+      exampleRows[1] = itemTable.touch(example.item(), events);
+    } else {
+      exampleRows[0] = userTable.lookup(example.user());
+      exampleRows[1] = itemTable.lookup(example.item());
+    }
+    for (int c = 0; c < contextTables.length; c++) {
+      String value = example.categorical().get(config.categoricalFields().get(c));
+      String id = value == null ? "" : value;
+      exampleRows[2 + c] = learning && !id.isEmpty()
+          ? contextTables[c].touch(id, events) : contextTables[c].lookup(id);
+      if (learning && id.isEmpty()) {
+        contextTables[c].markDirty(exampleRows[2 + c]);
+      }
+    }
+  }
+
+  private void gatherInput(Example example) {
+    float[] u = exampleRows[0].values();
+    float[] v = exampleRows[1].values();
+    for (int i = 0; i < dim; i++) {
+      input[i] = u[i];
+      input[dim + i] = v[i];
+    }
+    if (config.productFeatures()) {
+      for (int i = 0; i < dim; i++) {
+        input[productOffset + i] = (double) u[i] * v[i];
+      }
+    }
+    for (int c = 0; c < contextTables.length; c++) {
+      float[] row = exampleRows[2 + c].values();
+      int base = contextOffset + c * dim;
+      for (int i = 0; i < dim; i++) {
+        input[base + i] = row[i];
+      }
+    }
+    List<String> numeric = config.numericFields();
+    for (int f = 0; f < numeric.size(); f++) {
+      input[numericOffset + f] =
+          standardizer.standardise(f, example.numeric().get(numeric.get(f)));
+    }
+  }
+
+  private void scatterRowGradients() {
+    float[] u = exampleRows[0].values();
+    float[] v = exampleRows[1].values();
+    double[] gu = rowGradient(exampleRows[0]);
+    double[] gv = rowGradient(exampleRows[1]);
+    for (int i = 0; i < dim; i++) {
+      gu[i] += dInput[i];
+      gv[i] += dInput[dim + i];
+    }
+    if (config.productFeatures()) {
+      for (int i = 0; i < dim; i++) {
+        double dp = dInput[productOffset + i];
+        gu[i] += dp * v[i];
+        gv[i] += dp * u[i];
+      }
+    }
+    for (int c = 0; c < contextTables.length; c++) {
+      double[] g = rowGradient(exampleRows[2 + c]);
+      int base = contextOffset + c * dim;
+      for (int i = 0; i < dim; i++) {
+        g[i] += dInput[base + i];
+      }
+    }
+  }
+
+  private double[] rowGradient(EmbeddingRow row) {
+    int slot = row.batchSlot();
+    if (slot < 0) {
+      slot = touchedRows.size();
+      if (slot == rowGrads.length) {
+        rowGrads = Arrays.copyOf(rowGrads, Math.max(8, 2 * slot));
+      }
+      if (rowGrads[slot] == null) {
+        rowGrads[slot] = new double[dim];
+      } else {
+        Arrays.fill(rowGrads[slot], 0.0);
+      }
+      row.batchSlot(slot);
+      touchedRows.add(row);
+    }
+    return rowGrads[slot];
+  }
+
+  private void combineSharedGradients(boolean measureAffinity) {
+    for (int t = 0; t < taskCount; t++) {
+      norms[t] = present[t] && weights[t] > 0 ? Math.sqrt(dot(taskGrads[t], taskGrads[t])) / weights[t]
+          : 0.0;
+    }
+    if (measureAffinity) {
+      affinity.observe(taskGrads, present);
+    }
+    touched.mark(0, sharedLength);
+    if (pcgrad != null) {
+      pcgrad.combineInto(taskGrads, present, grads);
+    } else {
+      for (int t = 0; t < taskCount; t++) {
+        if (present[t]) {
+          double[] g = taskGrads[t];
+          for (int k = 0; k < sharedLength; k++) {
+            grads[k] += g[k];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One optimizer step on the dense parameters, then clears the gradient (it is all zero between
+   * steps). With SGD or Adagrad only the touched ranges are updated and cleared, which is exact
+   * (a zero gradient is a no-op for them); Adam updates everything.
+   */
+  private void updateDense() {
+    double rate = config.denseLearningRate();
+    if (optimizer.zeroGradientIsNoOp()) {
+      touched.drain((from, to) -> {
+        optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+        Arrays.fill(grads, from, to, 0.0);
+      });
+    } else {
+      touched.drain((from, to) -> { });
+      optimizer.updateDenseInPlace(params, grads, optimizerState, 0, params.length, version,
+          rate);
+      Arrays.fill(grads, 0.0);
+    }
+  }
+
+  private void updateRows() {
+    double rate = config.embeddingLearningRate();
+    for (EmbeddingRow row : touchedRows) {
+      optimizer.updateRowInPlace(row.values(), rowGrads[row.batchSlot()], row.state(),
+          row.nextUpdate(), rate);
+      row.batchSlot(-1);
+    }
+    touchedRows.clear();
+  }
+
+  private void observeNumerics(List<LabelledExample> batch) {
+    List<String> numeric = config.numericFields();
+    if (numeric.isEmpty()) {
+      return;
+    }
+    for (LabelledExample labelled : batch) {
+      Map<String, Double> values = labelled.example().numeric();
+      for (int f = 0; f < numeric.size(); f++) {
+        Double value = values.get(numeric.get(f));
+        missingNumeric[f] = value == null;
+        rawNumeric[f] = value == null ? 0.0 : value;
+      }
+      standardizer.observe(rawNumeric, missingNumeric);
+    }
+  }
+
+  private void expireRows() {
+    long span = config.rowExpiryEvents();
+    if (span == 0 || events < nextSweep) {
+      return;
+    }
+    for (EmbeddingTable table : tablesByName.values()) {
+      table.expire(events, span);
+    }
+    nextSweep = events + Math.max(1, span / 8);
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+    out.writeInt(values.length);
+    for (double v : values) {
+      out.writeDouble(v);
+    }
+  }
+
+  private static void readDoubles(DataInputStream in, double[] into, String what)
+      throws IOException {
+    int n = in.readInt();
+    if (n != into.length) {
+      throw new IllegalArgumentException(
+          "dense blob: " + what + " has " + n + " values, this model has " + into.length);
+    }
+    for (int i = 0; i < n; i++) {
+      into[i] = in.readDouble();
+    }
+  }
+}

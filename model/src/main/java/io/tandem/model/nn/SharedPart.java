@@ -1,0 +1,50 @@
+package io.tandem.model.nn;
+
+import java.util.SplittableRandom;
+
+/**
+ * The part of the network all tasks share: it maps the dense input of one example to one
+ * representation per task (the same one for every task under hard sharing).
+ *
+ * <p>Parameters live in a caller-owned flat array, in {@code [0, parameterCount())}. Call order,
+ * per example: {@link #forward}, then any number of {@link #output} reads and {@link #backward}
+ * calls (one per labelled task) for that same example and input, before the next
+ * {@code forward}. Backward accumulates into the gradient array and never clears it.
+ *
+ * <p>Implementations keep activations in internal buffers: not thread-safe.
+ */
+public interface SharedPart {
+
+  /** Width of the dense input. */
+  int inputSize();
+
+  /** Width of each task's representation. */
+  int outputSize();
+
+  /** Number of parameters, laid out from index 0 of the parameter array. */
+  int parameterCount();
+
+  /** Seeded initialisation of every parameter. */
+  void initInPlace(double[] params, SplittableRandom random);
+
+  /** Computes the representations of one example. */
+  void forward(double[] params, double[] input);
+
+  /**
+   * The representation for {@code task} computed by the last {@link #forward}: an internal
+   * buffer of length {@link #outputSize()}, valid until the next {@code forward}; do not modify.
+   */
+  double[] output(int task);
+
+  /**
+   * Backpropagates {@code dOut}, the loss gradient in {@code task}'s representation, through the
+   * last forward pass.
+   *
+   * @param grad receives the parameter gradient: parameter {@code p} at {@code grad[p -
+   *     gradShift]} (accumulated)
+   * @param touched when not null, receives the gradient entries written
+   * @param dInput receives the input gradient (accumulated), length {@link #inputSize()}
+   */
+  void backward(double[] params, double[] input, int task, double[] dOut, double[] grad,
+      int gradShift, TouchedBlocks touched, double[] dInput);
+}

@@ -1,0 +1,80 @@
+package io.tandem.model.nn;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * One task's head: {@code z = w2 . relu(W1 x + b1) + b2}, a scalar the task's link turns into a
+ * score. Parameters at {@code [offset, end())} of the caller's flat array; {@code W1} He-uniform,
+ * {@code w2} uniform in {@code [-sqrt(6/(h+1)), ...]}. Keeps its hidden activation of the last
+ * forward pass for backward: not thread-safe; backward must follow the forward of the same
+ * input.
+ */
+public final class Tower {
+
+  private final Linear hiddenLayer;
+  private final Linear outputLayer;
+  private final double[] hidden;
+  private final double[] dHidden;
+  private final double[] z = new double[1];
+  private final double[] dz = new double[1];
+
+  /**
+   * @param offset index of the first parameter
+   * @param inputSize width of the task representation
+   * @param hiddenSize width of the hidden ReLU layer
+   */
+  public Tower(int offset, int inputSize, int hiddenSize) {
+    this.hiddenLayer = new Linear(offset, inputSize, hiddenSize);
+    this.outputLayer = new Linear(hiddenLayer.end(), hiddenSize, 1);
+    this.hidden = new double[hiddenSize];
+    this.dHidden = new double[hiddenSize];
+  }
+
+  /** Index of the first parameter. */
+  public int offset() {
+    return hiddenLayer.offset();
+  }
+
+  /** Index one past the last parameter. */
+  public int end() {
+    return outputLayer.end();
+  }
+
+  /** Seeded initialisation. */
+  public void initInPlace(double[] params, SplittableRandom random) {
+    hiddenLayer.initInPlace(params, random, hiddenLayer.heBound());
+    outputLayer.initInPlace(params, random, Math.sqrt(6.0 / (hidden.length + 1)));
+  }
+
+  /** The tower output {@code z} for representation {@code x}. */
+  public double forward(double[] params, double[] x) {
+    hiddenLayer.forward(params, x, 0, hidden, 0);
+    for (int i = 0; i < hidden.length; i++) {
+      if (hidden[i] < 0) {
+        hidden[i] = 0;
+      }
+    }
+    outputLayer.forward(params, hidden, 0, z, 0);
+    return z[0];
+  }
+
+  /**
+   * Backpropagates {@code dLdz}: accumulates parameter gradients (parameter {@code p} at
+   * {@code grad[p - gradShift]}), marks them in {@code touched} when not null, and writes
+   * (overwrites) the representation gradient into {@code dx}.
+   */
+  public void backward(double[] params, double[] x, double dLdz, double[] grad, int gradShift,
+      TouchedBlocks touched, double[] dx) {
+    dz[0] = dLdz;
+    Arrays.fill(dHidden, 0.0);
+    outputLayer.backward(params, hidden, 0, dz, 0, grad, gradShift, touched, dHidden, 0);
+    for (int i = 0; i < hidden.length; i++) {
+      if (hidden[i] <= 0) {
+        dHidden[i] = 0.0;
+      }
+    }
+    Arrays.fill(dx, 0.0);
+    hiddenLayer.backward(params, x, 0, dHidden, 0, grad, gradShift, touched, dx, 0);
+  }
+}

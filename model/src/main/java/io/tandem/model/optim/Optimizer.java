@@ -1,0 +1,48 @@
+package io.tandem.model.optim;
+
+/**
+ * A first-order update rule applied in place, densely to a parameter array or sparsely to one
+ * embedding row. Per-parameter state (accumulators, moments) lives in an array the caller owns,
+ * so it can be snapshotted with the parameters: {@link #stateSlots()} values per parameter,
+ * slot {@code s} of parameter {@code i} at index {@code s * n + i} where {@code n} is the length
+ * of the parameter array.
+ *
+ * <p>Call order: the caller accumulates a gradient, then calls {@code update...InPlace} once per
+ * step with a step counter that starts at 1 and increases by one per update of that array. The
+ * gradient is only read. Implementations are stateless and thread-safe.
+ */
+public interface Optimizer {
+
+  /** Number of state values kept per parameter (0 for SGD, 1 for Adagrad, 2 for Adam). */
+  int stateSlots();
+
+  /**
+   * Whether a zero gradient leaves a parameter and its state exactly unchanged (true for SGD and
+   * Adagrad, false for Adam, whose moments decay). When true, callers may skip ranges whose
+   * gradient is all zero, which makes small-batch dense updates sparse.
+   */
+  boolean zeroGradientIsNoOp();
+
+  /**
+   * Updates {@code w[from..to)} with {@code g[from..to)}.
+   *
+   * @param w parameters, updated in place
+   * @param g gradient, same length as {@code w}
+   * @param state optimizer state of length {@code stateSlots() * w.length}, updated in place
+   * @param step 1-based count of updates applied to this array, this one included
+   * @param rate learning rate
+   */
+  void updateDenseInPlace(double[] w, double[] g, double[] state, int from, int to, long step,
+      double rate);
+
+  /**
+   * Updates one embedding row with its gradient.
+   *
+   * @param w row values, updated in place
+   * @param g gradient of length {@code w.length}
+   * @param state row state of length {@code stateSlots() * w.length}, updated in place
+   * @param step 1-based count of updates applied to this row, this one included
+   * @param rate learning rate
+   */
+  void updateRowInPlace(float[] w, double[] g, float[] state, long step, double rate);
+}

@@ -1,0 +1,53 @@
+package io.tandem.model.snapshot;
+
+import java.io.DataInput;
+import java.io.IOException;
+
+/**
+ * Constants and header checks of Tandem's binary model formats (big-endian, no Java
+ * serialization):
+ *
+ * <ul>
+ *   <li>whole-model snapshot: int magic {@link #SNAPSHOT_MAGIC} ("TDMS"), int format version,
+ *       the configuration and tasks ({@link ConfigCodec}), int length + dense blob, int row
+ *       count, then per row: int length + {@link io.tandem.model.RowKey#toBytes() key}, int
+ *       length + row bytes; rows sorted by table, then id;
+ *   <li>dense blob: int magic {@link #DENSE_MAGIC} ("TDMD"), int format version, long config
+ *       fingerprint, then the learner's counters, dense parameters, optimizer state, numeric
+ *       standardiser, weighting and affinity state, table counters.
+ * </ul>
+ *
+ * A reader accepts its own {@link #VERSION} and older, and rejects a newer one with a message
+ * saying which version it supports at most.
+ */
+public final class SnapshotFormat {
+
+  /** "TDMS": whole-model snapshot. */
+  public static final int SNAPSHOT_MAGIC = 0x54444d53;
+  /** "TDMD": dense blob. */
+  public static final int DENSE_MAGIC = 0x54444d44;
+  /** The format version this build writes and the newest it reads. */
+  public static final int VERSION = 1;
+
+  private SnapshotFormat() {}
+
+  /**
+   * Reads and checks a magic number and format version.
+   *
+   * @return the format version read
+   * @throws IllegalArgumentException on a wrong magic or a newer version
+   */
+  public static int readHeader(DataInput in, int magic, String what) throws IOException {
+    int m = in.readInt();
+    if (m != magic) {
+      throw new IllegalArgumentException(what + ": not a Tandem " + what + " (magic 0x"
+          + Integer.toHexString(m) + ", expected 0x" + Integer.toHexString(magic) + ")");
+    }
+    int version = in.readInt();
+    if (version > VERSION || version < 1) {
+      throw new IllegalArgumentException(what + ": format version " + version
+          + " is not readable by this build, which supports at most version " + VERSION);
+    }
+    return version;
+  }
+}

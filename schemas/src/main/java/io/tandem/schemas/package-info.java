@@ -1,0 +1,8 @@
+/**
+ * Tandem's event contract: JSON Schemas (draft 2020-12, under {@code /schemas/} on the classpath), the Java
+ * records they bind to, and validating codecs and Kafka serdes ({@link io.tandem.schemas.Codecs}).
+ * Invalid input never surfaces as a raw Jackson exception: decoding yields a {@link io.tandem.schemas.Decoded}
+ * value and the serde throws {@link io.tandem.schemas.InvalidRecordException} carrying a
+ * {@link io.tandem.schemas.Rejection}.
+ */
+package io.tandem.schemas;

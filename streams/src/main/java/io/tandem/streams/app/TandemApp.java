@@ -1,0 +1,243 @@
+package io.tandem.streams.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.model.TaskKind;
+import io.tandem.model.TaskSpec;
+import io.tandem.streams.config.TandemConfig;
+import io.tandem.streams.config.TaskSettings;
+import io.tandem.streams.http.DeferredKeyOwnerLocator;
+import io.tandem.streams.http.HttpSettings;
+import io.tandem.streams.http.KafkaStreamsKeyOwnerLocator;
+import io.tandem.streams.http.TandemHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import io.tandem.streams.metrics.TandemMeters;
+import io.tandem.streams.topology.IncompatibleModelStateException;
+import io.tandem.streams.topology.LiveModels;
+import io.tandem.streams.topology.ModelStores;
+import io.tandem.streams.topology.TandemTopology;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running learner: Tandem's topology in a {@link KafkaStreams} instance.
+ *
+ * <p>Kafka settings: {@link TandemConfig#kafkaProperties()} (the user's Kafka keys and Tandem's
+ * Kafka defaults) plus, unless the user set them: {@code deserialization.exception.handler} =
+ * log and continue (inputs are read as bytes, so only an internal record that no longer validates
+ * can reach it), {@code production.exception.handler} = {@link ResumeOnOversizeHandler},
+ * Streams' producer {@code max.request.size} large enough for the dense model record
+ * ({@link ModelStores#MAX_DENSE_BYTES}), {@code statestore.cache.max.bytes} =
+ * {@link #DEFAULT_CACHE_BYTES}. A stream
+ * thread that dies anyway is replaced ({@code REPLACE_THREAD}), unless its stored model does not
+ * fit the configuration ({@link IncompatibleModelStateException}): then the instance stops.
+ * Static membership stays off unless {@code group.instance.id} is configured.
+ *
+ * <p>Guarantees: {@code processing.guarantee} is Kafka Streams' own key. {@code at_least_once}
+ * (the default, fastest) may, after a crash, learn a batch again and publish its predictions
+ * twice; {@code exactly_once_v2} commits model state, predictions and input offsets in one
+ * transaction (each commit costs a transaction round trip, and consumers of the predictions must
+ * read with {@code isolation.level=read_committed}).
+ *
+ * <p>Topics: this class creates none. The caller (the CLI's {@code run} and {@code demo}) creates
+ * the topics of {@code topics.*} beforehand, the input topics with equal partition counts
+ * ({@code topics.partitions}); Kafka Streams creates its own internal topics (changelogs and
+ * repartition topics, named after the stores and {@code *-by-user}).
+ *
+ * <p>HTTP: {@link #startServing} also runs the query server ({@code /predict}, {@code /model},
+ * {@code /metrics}, {@code /health}); {@link #start} runs Kafka Streams only (for embedding and
+ * tests).
+ *
+ * <p>Thread-safety: the accessors may be called from any thread; {@link #close()} once.
+ */
+public final class TandemApp implements AutoCloseable {
+
+  /**
+   * Record cache of the state stores unless configured ({@code statestore.cache.max.bytes}):
+   * 64 MiB, so that every stream task's dense blob (about 1.2 MB for the default model) stays
+   * cached between commits and reaches the changelog once per commit, not once per batch.
+   */
+  public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /** How long {@link #close()} waits for the stream threads to finish. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(TandemApp.class);
+
+  private final KafkaStreams streams;
+  private final LiveModels models;
+  private final Topology topology;
+  private final TandemHttpServer http;
+
+  private TandemApp(KafkaStreams streams, LiveModels models, Topology topology,
+      TandemHttpServer http) {
+    this.streams = streams;
+    this.models = models;
+    this.topology = topology;
+    this.http = http;
+  }
+
+  /**
+   * Builds the topology, registers Tandem's gauges on {@code registry}, and starts Kafka Streams.
+   * Returns at once; {@link #state()} tells when the instance is {@code RUNNING}.
+   *
+   * @param config the validated configuration; {@code bootstrap.servers} must be set
+   * @param registry where Tandem's meters go
+   * @throws IllegalArgumentException for an invalid {@code model.*} setting
+   */
+  public static TandemApp start(TandemConfig config, MeterRegistry registry) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(registry, "registry");
+    LiveModels models = new LiveModels(config.topics().partitions());
+    Topology topology = TandemTopology.build(config, models, registry);
+    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+    return launch(config, registry, models, topology, streams, null);
+  }
+
+  /**
+   * Like {@link #start(TandemConfig, MeterRegistry)}, and also serves {@code /predict},
+   * {@code /model}, {@code /metrics} (when {@code registry} is a Prometheus registry) and
+   * {@code /health} on {@code http.bind}:{@code http.port}. Unless {@code application.server} is
+   * configured, it is set to the bound HTTP address, so Kafka Streams' key metadata tells the
+   * other instances where this one answers (a request for a user owned elsewhere is forwarded).
+   *
+   * @throws UncheckedIOException if the HTTP address cannot be bound (the message names
+   *     {@code http.bind} / {@code http.port})
+   */
+  public static TandemApp startServing(TandemConfig config, MeterRegistry registry) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(registry, "registry");
+    LiveModels models = new LiveModels(config.topics().partitions());
+    Topology topology = TandemTopology.build(config, models, registry);
+    DeferredKeyOwnerLocator locator = new DeferredKeyOwnerLocator();
+    TandemHttpServer http;
+    try {
+      http = TandemHttpServer.start(HttpSettings.of(config.httpBind(), config.httpPort()), models,
+          locator, registry instanceof PrometheusMeterRegistry prometheus ? prometheus : null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    try {
+      Properties props = streamsProperties(config);
+      props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, http.address());
+      KafkaStreams streams = new KafkaStreams(topology, props);
+      locator.bind(new KafkaStreamsKeyOwnerLocator(streams, ModelStores.DENSE_STORE,
+          HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG))));
+      return launch(config, registry, models, topology, streams, http);
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  private static TandemApp launch(TandemConfig config, MeterRegistry registry, LiveModels models,
+      Topology topology, KafkaStreams streams, TandemHttpServer http) {
+    streams.setUncaughtExceptionHandler(TandemApp::onStreamThreadFailure);
+    registerGauges(config, models, registry);
+    streams.start();
+    return new TandemApp(streams, models, topology, http);
+  }
+
+  /**
+   * What to do when a stream thread dies: stop the instance when the stored model does not fit
+   * the configuration (a new thread would fail the same way), otherwise replace the thread.
+   */
+  static StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IncompatibleModelStateException) {
+        LOG.error("stopping: {}", t.getMessage());
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    LOG.error("a stream thread failed; replacing it", failure);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  /** The Kafka Streams properties Tandem runs with (see the class comment). */
+  public static Properties streamsProperties(TandemConfig config) {
+    Properties props = config.kafkaProperties();
+    props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class.getName());
+    props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        ResumeOnOversizeHandler.class.getName());
+    props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        String.valueOf(ModelStores.MAX_DENSE_BYTES + 2 * 64 * 1024));
+    props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
+        String.valueOf(DEFAULT_CACHE_BYTES));
+    return props;
+  }
+
+  private static void registerGauges(TandemConfig config, LiveModels models,
+      MeterRegistry registry) {
+    TandemMeters.modelVersion(registry, models, LiveModels::maxVersion);
+    for (TaskSettings settings : config.taskSettings()) {
+      TaskSpec task = settings.spec();
+      String name = task.name();
+      if (task.kind() == TaskKind.BINARY) {
+        TandemMeters.taskGauge(registry, TandemMeters.TASK_AUC, name, models,
+            m -> m.metrics(name).auc());
+        TandemMeters.taskGauge(registry, TandemMeters.TASK_LOGLOSS, name, models,
+            m -> m.metrics(name).logLoss());
+      } else {
+        TandemMeters.taskGauge(registry, TandemMeters.TASK_RMSE, name, models,
+            m -> m.metrics(name).rmse());
+      }
+      TandemMeters.taskGauge(registry, TandemMeters.TASK_LOSS_WEIGHT, name, models,
+          m -> m.lossWeight(name));
+    }
+  }
+
+  /** The Kafka Streams state ({@code CREATED}, {@code REBALANCING}, {@code RUNNING}, ...). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The models this instance holds (the read path of HTTP serving and the gauges). */
+  public LiveModels models() {
+    return models;
+  }
+
+  /** The underlying Kafka Streams instance (key metadata, stores, metrics). */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The HTTP port this instance serves on, or -1 when started without HTTP. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** The topology this instance runs. */
+  public Topology topology() {
+    return topology;
+  }
+
+  /**
+   * Stops the stream threads (committing what they processed) and leaves the consumer group so
+   * the partitions move at once, waiting at most {@link #CLOSE_TIMEOUT}.
+   */
+  @Override
+  public void close() {
+    boolean clean = streams.close(CloseOptions
+        .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
+    if (!clean) {
+      LOG.warn("Kafka Streams did not shut down within {}", CLOSE_TIMEOUT);
+    }
+    if (http != null) {
+      http.close();
+    }
+  }
+}

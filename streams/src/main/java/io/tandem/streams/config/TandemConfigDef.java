@@ -1,0 +1,276 @@
+package io.tandem.streams.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The declaration of every Tandem key: name, type, default, validator and documentation, in Kafka's
+ * {@link ConfigDef}. This is the single source of truth for validation, for {@code tandem config
+ * --list} and for the README's configuration reference.
+ *
+ * <p>Per-task keys ({@code task.<name>.*}) depend on the declared task names, so they are declared
+ * by {@link #taskDef(String)} once per task.
+ *
+ * <p>Thread-safety: immutable after class initialisation.
+ */
+public final class TandemConfigDef {
+
+  /** Declared task names, comma separated. */
+  public static final String TASKS = "tasks";
+  /** Prefix of per-task keys: {@code task.<name>.<setting>}. */
+  public static final String TASK_PREFIX = "task.";
+  /** Suffix of a task's type key. */
+  public static final String TASK_TYPE = "type";
+  /** Suffix of a regression task's smallest label. */
+  public static final String TASK_MIN = "min";
+  /** Suffix of a regression task's largest label. */
+  public static final String TASK_MAX = "max";
+  /** Suffix of a task's fixed loss weight. */
+  public static final String TASK_WEIGHT = "weight";
+  /** Suffix of a task's optional extra input topic. */
+  public static final String TASK_TOPIC = "topic";
+
+  /** Labelled events topic. */
+  public static final String TOPICS_EVENTS = "topics.events";
+  /** Prediction requests topic. */
+  public static final String TOPICS_REQUESTS = "topics.requests";
+  /** Predictions topic. */
+  public static final String TOPICS_PREDICTIONS = "topics.predictions";
+  /** Transfer updates topic. */
+  public static final String TOPICS_TRANSFER_UPDATES = "topics.transfer-updates";
+  /** Task declarations topic. */
+  public static final String TOPICS_TASKS = "topics.tasks";
+  /** Dead-letter topic. */
+  public static final String TOPICS_DEAD_LETTER = "topics.dead-letter";
+  /** Partitions of created topics. */
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  /** Replication factor of created topics. */
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+  /** Micro-batch size. */
+  public static final String LEARNER_BATCH_SIZE = "learner.batch.size";
+  /** Micro-batch linger. */
+  public static final String LEARNER_BATCH_LINGER_MS = "learner.batch.linger.ms";
+  /** HTTP bind address. */
+  public static final String HTTP_BIND = "http.bind";
+  /** HTTP port. */
+  public static final String HTTP_PORT = "http.port";
+  /** Largest accepted record. */
+  public static final String MAX_RECORD_BYTES = "max.record.bytes";
+  /** Prefix of model settings, handed to the model mapping. */
+  public static final String MODEL_PREFIX = "model.";
+
+  /** Key prefixes reserved for Tandem: an undeclared key under one of them is a typo and rejected.
+   * */
+  public static final List<String> RESERVED_PREFIXES = List.of("topics.", "learner.", "http.", TASK_PREFIX);
+
+  /** A task name: lowercase letter first, then letters, digits, '_' or '-' (no '.', which separates
+   * keys). */
+  public static final Pattern TASK_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+
+  private TandemConfigDef() {}
+
+  /** Tandem's fixed keys (not the per-task ones). A defensive copy: callers may not change the
+   * original. */
+  public static ConfigDef def() {
+    return new ConfigDef(DEF);
+  }
+
+  /** Whether {@code key} is one of Tandem's fixed keys. */
+  public static boolean isFixedKey(String key) {
+    return DEF.names().contains(key);
+  }
+
+  /** Whether {@code key} belongs to Tandem (fixed, per-task, reserved prefix, or {@code model.*}).
+   * */
+  public static boolean isTandemKey(String key) {
+    return isFixedKey(key)
+        || key.startsWith(MODEL_PREFIX)
+        || RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /**
+   * The declaration of one task's keys, {@code task.<name>.type|min|max|weight|topic}.
+   *
+   * @param task a declared task name
+   * @return a new ConfigDef for that task
+   */
+  public static ConfigDef taskDef(String task) {
+    String p = TASK_PREFIX + task + ".";
+    return new ConfigDef()
+        .define(p + TASK_TYPE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+            ValidString.in("binary", "regression"), Importance.HIGH,
+            "Task type: 'binary' (labels 0 or 1; AUC and log loss) or 'regression' (real labels in "
+                + "[min, max]; RMSE). Required for every declared task.")
+        .define(p + TASK_MIN, Type.DOUBLE, null, FINITE_OR_NULL, Importance.HIGH,
+            "Smallest allowed label of a regression task (inclusive). Required for a regression, "
+                + "rejected for a binary task.")
+        .define(p + TASK_MAX, Type.DOUBLE, null, FINITE_OR_NULL, Importance.HIGH,
+            "Largest allowed label of a regression task (inclusive); must be greater than min. Required "
+                + "for a regression, rejected for a binary task.")
+        .define(p + TASK_WEIGHT, Type.DOUBLE, 1.0, POSITIVE_FINITE, Importance.MEDIUM,
+            "Fixed weight of this task's loss in the multi-task objective (finite, > 0).")
+        .define(p + TASK_TOPIC, Type.STRING, null, NON_BLANK_OR_NULL, Importance.LOW,
+            "Optional extra input topic carrying only this task's labelled events, read in addition to "
+                + "topics.events.");
+  }
+
+  /** Task-key suffixes, in declaration order. */
+  public static List<String> taskSettingNames() {
+    return List.of(TASK_TYPE, TASK_MIN, TASK_MAX, TASK_WEIGHT, TASK_TOPIC);
+  }
+
+  /** The default configuration values as strings: every fixed key plus the two default tasks. */
+  public static Map<String, String> defaultValues() {
+    Map<String, String> out = new TreeMap<>();
+    for (ConfigDef.ConfigKey key : DEF.configKeys().values()) {
+      if (key.hasDefault() && key.defaultValue != null) {
+        out.put(key.name, ConfigDef.convertToString(key.defaultValue, key.type));
+      }
+    }
+    out.put("task.ctr.type", "binary");
+    out.put("task.preference.type", "regression");
+    out.put("task.preference.min", "1");
+    out.put("task.preference.max", "5");
+    return out;
+  }
+
+  private static ConfigDef buildDef() {
+    return new ConfigDef()
+        .define(TASKS, Type.LIST, "ctr,preference", TASK_NAMES, Importance.HIGH,
+            "Declared task names, comma separated (each: a lowercase letter, then letters, digits, '_' "
+                + "or '-'). Every task needs task.<name>.type. The default declares ctr (binary) and "
+                + "preference (regression, 1..5).")
+        .define(TOPICS_EVENTS, Type.STRING, "tandem.events", NON_BLANK, Importance.HIGH,
+            "Topic of labelled events (key = user id, value = JSON event).")
+        .define(TOPICS_REQUESTS, Type.STRING, "tandem.requests", NON_BLANK, Importance.HIGH,
+            "Topic of unlabelled prediction requests.")
+        .define(TOPICS_PREDICTIONS, Type.STRING, "tandem.predictions", NON_BLANK, Importance.HIGH,
+            "Topic Tandem writes predictions to (for events: scored before learning from them).")
+        .define(TOPICS_TRANSFER_UPDATES, Type.STRING, "tandem.transfer-updates", NON_BLANK,
+            Importance.MEDIUM, "Topic of transfer-learning updates between tasks.")
+        .define(TOPICS_TASKS, Type.STRING, "tandem.tasks", NON_BLANK, Importance.MEDIUM,
+            "Topic of task declarations.")
+        .define(TOPICS_DEAD_LETTER, Type.STRING, "tandem.dead-letter", NON_BLANK, Importance.HIGH,
+            "Topic for rejected input: original bytes untouched, reason and source in headers.")
+        .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+            "Partitions of the topics Tandem creates when they are missing.")
+        .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
+            "Replication factor of the topics Tandem creates when they are missing.")
+        .define(LEARNER_BATCH_SIZE, Type.INT, 64, Range.between(1, 65_536), Importance.MEDIUM,
+            "Largest micro-batch the learner trains on at once (events).")
+        .define(LEARNER_BATCH_LINGER_MS, Type.LONG, 50L, Range.between(0, 60_000), Importance.MEDIUM,
+            "Longest time (ms) an event waits for its micro-batch to fill before training anyway.")
+        .define(HTTP_BIND, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM,
+            "Address the HTTP server (/predict, /model, /metrics) binds to.")
+        .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
+            "Port of the HTTP server; 0 picks any free port (printed at start).")
+        .define(MAX_RECORD_BYTES, Type.INT, 65_536, Range.between(64, 16 * 1024 * 1024),
+            Importance.LOW, "Largest accepted input record (bytes); larger ones go to the dead-letter topic.");
+  }
+
+  private static final ConfigDef.Validator NON_BLANK = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || value.toString().isBlank()) {
+        throw new ConfigException(name, "\"\"", "must not be empty");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty string";
+    }
+  };
+
+  private static final ConfigDef.Validator NON_BLANK_OR_NULL = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null && value.toString().isBlank()) {
+        throw new ConfigException(name, "\"\"", "must not be empty when set");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty string, or unset";
+    }
+  };
+
+  private static final ConfigDef.Validator FINITE_OR_NULL = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null && !Double.isFinite((Double) value)) {
+        throw new ConfigException(name, value, "must be a finite number");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "finite number";
+    }
+  };
+
+  private static final ConfigDef.Validator POSITIVE_FINITE = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      double v = (Double) value;
+      if (!Double.isFinite(v) || v <= 0) {
+        throw new ConfigException(name, value, "must be a finite number > 0");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "finite, > 0";
+    }
+  };
+
+  private static final ConfigDef.Validator TASK_NAMES = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      @SuppressWarnings("unchecked")
+      List<String> names = (List<String>) value;
+      if (names.isEmpty()) {
+        throw new ConfigException(name, "\"\"", "must declare at least one task");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String task : names) {
+        if (!TASK_NAME.matcher(task).matches()) {
+          throw new ConfigException(name, String.join(",", names),
+              "task name '" + task + "' must match " + TASK_NAME.pattern());
+        }
+        if (!seen.add(task)) {
+          throw new ConfigException(name, String.join(",", names),
+              "task '" + task + "' is declared twice");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty list of distinct names matching " + TASK_NAME.pattern();
+    }
+  };
+
+  // Declared after the validators it uses: static fields initialise in textual order.
+  private static final ConfigDef DEF = buildDef();
+
+  /** Rows for the reference table: every fixed key, then the per-task keys with a {@code <name>}
+   * placeholder. */
+  static List<ConfigDef.ConfigKey> referenceKeys() {
+    List<ConfigDef.ConfigKey> out = new ArrayList<>(DEF.configKeys().values());
+    out.addAll(taskDef("<name>").configKeys().values());
+    return out;
+  }
+}

@@ -1,0 +1,223 @@
+package io.tandem.streams.learning;
+
+import io.tandem.model.Example;
+import io.tandem.model.LabelledExample;
+import io.tandem.model.MultiTaskLearner;
+import io.tandem.model.TaskSpec;
+import io.tandem.schemas.LabelledEvent;
+import io.tandem.schemas.Prediction;
+import io.tandem.schemas.PredictionRequest;
+import io.tandem.schemas.PredictionSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The prequential (predict-then-learn) micro-batch loop around one {@link MultiTaskLearner}.
+ *
+ * <p>Call order per batch, inside {@link #predictThenLearn}: (1) the learner scores every event of
+ * the batch for every task, as it is before the batch — these are the published predictions,
+ * stamped with that model version; (2) each event's score for its own task is compared with its
+ * label: the loss goes into the batch result (the drift signal) and into the task's
+ * {@link WindowedTaskMetrics}; (3) the learner learns from the whole batch (one step, the version
+ * grows by one). Requests ({@link #answer}) are scored by the current model at once and change
+ * nothing.
+ *
+ * <p>Events must already be valid (known task, legal label: the validating codec's job); an event
+ * the learner rejects is a programming error and fails the whole batch before any update.
+ *
+ * <p>Thread-safety: every method takes {@link #lock()}, so one thread may train while others ask
+ * for predictions. Whoever touches the learner directly (state export and restore, HTTP serving)
+ * holds the same lock.
+ */
+public final class PrequentialTrainer {
+
+  /** Events per task covered by the windowed metrics unless configured otherwise. */
+  public static final int DEFAULT_METRICS_WINDOW = 10_000;
+
+  private final MultiTaskLearner learner;
+  private final Lock lock = new ReentrantLock();
+  private final Map<String, TaskSpec> tasks;
+  private final Map<String, WindowedTaskMetrics> metrics;
+
+  /**
+   * Wraps a learner.
+   *
+   * @param learner the model; from now on only touched under {@link #lock()}; not null
+   * @param metricsWindow events per task the windowed metrics cover, &gt;= 1
+   */
+  public PrequentialTrainer(MultiTaskLearner learner, int metricsWindow) {
+    this.learner = Objects.requireNonNull(learner, "learner");
+    Map<String, TaskSpec> byName = new LinkedHashMap<>();
+    Map<String, WindowedTaskMetrics> windows = new LinkedHashMap<>();
+    for (TaskSpec task : learner.tasks()) {
+      byName.put(task.name(), task);
+      windows.put(task.name(), new WindowedTaskMetrics(task, metricsWindow));
+    }
+    this.tasks = Map.copyOf(byName);
+    this.metrics = windows;
+  }
+
+  /** Wraps a learner with {@link #DEFAULT_METRICS_WINDOW}. */
+  public PrequentialTrainer(MultiTaskLearner learner) {
+    this(learner, DEFAULT_METRICS_WINDOW);
+  }
+
+  /** The lock guarding the learner; hold it around any direct use of {@link #learner()}. */
+  public Lock lock() {
+    return lock;
+  }
+
+  /** The learner; use it only while holding {@link #lock()}. */
+  public MultiTaskLearner learner() {
+    return learner;
+  }
+
+  /** The learner's tasks, in its order. */
+  public List<TaskSpec> tasks() {
+    return learner.tasks();
+  }
+
+  /** The current model version (learning steps so far). */
+  public long version() {
+    lock.lock();
+    try {
+      return learner.version();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Scores a batch with the current model, then learns from it.
+   *
+   * @param events validated events, in arrival order; an empty batch predicts and learns nothing
+   * @return one prediction per event (batch order, source {@link PredictionSource#EVENT}, scores
+   *     for every task, the version that made them, the event's id, user, item and ts), each
+   *     event's prequential outcome, and the version after learning
+   * @throws IllegalArgumentException if the learner rejects an event (unknown task or illegal
+   *     label); nothing is learned then
+   */
+  public BatchResult predictThenLearn(List<LabelledEvent> events) {
+    Objects.requireNonNull(events, "events");
+    if (events.isEmpty()) {
+      return new BatchResult(List.of(), List.of(), version());
+    }
+    List<Example> examples = new ArrayList<>(events.size());
+    List<LabelledExample> labelled = new ArrayList<>(events.size());
+    for (LabelledEvent event : events) {
+      LabelledExample example = Examples.labelled(event);
+      examples.add(example.example());
+      labelled.add(example);
+    }
+    lock.lock();
+    try {
+      long madeBy = learner.version();
+      List<Map<String, Double>> scores = learner.predict(examples);
+      List<Prediction> predictions = new ArrayList<>(events.size());
+      List<Outcome> outcomes = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        LabelledEvent event = events.get(i);
+        Map<String, Double> eventScores = scores.get(i);
+        predictions.add(new Prediction(event.id(), PredictionSource.EVENT, event.user(),
+            event.item(), eventScores, madeBy, event.ts()));
+        Double score = eventScores.get(event.task());
+        WindowedTaskMetrics window = metrics.get(event.task());
+        if (score == null || window == null) {
+          throw new IllegalArgumentException("event '" + event.id() + "': task '" + event.task()
+              + "' is unknown; this model has tasks " + tasks.keySet());
+        }
+        double loss = window.add(score, event.label());
+        outcomes.add(new Outcome(event.task(), score, event.label(), loss));
+      }
+      learner.learn(labelled);
+      return new BatchResult(predictions, outcomes, learner.version());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Answers a request from the current model, changing nothing.
+   *
+   * @param request a validated request; its empty task list means every task
+   * @return a prediction with source {@link PredictionSource#REQUEST}, the requested tasks'
+   *     scores (in model order), the current version, the request's id, user, item and ts
+   * @throws IllegalArgumentException if the request names a task the model does not have
+   */
+  public Prediction answer(PredictionRequest request) {
+    Objects.requireNonNull(request, "request");
+    for (String task : request.tasks()) {
+      if (!tasks.containsKey(task)) {
+        throw new IllegalArgumentException("request '" + request.id() + "': task '" + task
+            + "' is unknown; this model has tasks " + tasks.keySet());
+      }
+    }
+    Example example = Examples.of(request.user(), request.item(), request.context());
+    Map<String, Double> all;
+    long version;
+    lock.lock();
+    try {
+      all = learner.predict(List.of(example)).get(0);
+      version = learner.version();
+    } finally {
+      lock.unlock();
+    }
+    Map<String, Double> wanted = all;
+    if (!request.tasks().isEmpty()) {
+      wanted = new LinkedHashMap<>();
+      for (Map.Entry<String, Double> e : all.entrySet()) {
+        if (request.tasks().contains(e.getKey())) {
+          wanted.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    return new Prediction(request.id(), PredictionSource.REQUEST, request.user(), request.item(),
+        wanted, version, request.ts());
+  }
+
+  /** The windowed prequential metrics of every task, in model task order. */
+  public List<WindowedTaskMetrics.Snapshot> metrics() {
+    lock.lock();
+    try {
+      List<WindowedTaskMetrics.Snapshot> out = new ArrayList<>(metrics.size());
+      for (WindowedTaskMetrics m : metrics.values()) {
+        out.add(m.snapshot());
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The prequential outcome of one event for its own task.
+   *
+   * @param task the event's task
+   * @param score the score made before learning
+   * @param label the event's label
+   * @param loss log loss (binary) or squared error (regression) of the score
+   */
+  public record Outcome(String task, double score, double label, double loss) {}
+
+  /**
+   * What one {@link #predictThenLearn} call did.
+   *
+   * @param predictions one per event, in batch order
+   * @param outcomes one per event, in batch order
+   * @param versionAfter the model version after learning the batch
+   */
+  public record BatchResult(List<Prediction> predictions, List<Outcome> outcomes,
+      long versionAfter) {
+
+    /** Copies the lists. */
+    public BatchResult {
+      predictions = List.copyOf(predictions);
+      outcomes = List.copyOf(outcomes);
+    }
+  }
+}

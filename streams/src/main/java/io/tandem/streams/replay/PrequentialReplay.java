@@ -1,0 +1,288 @@
+package io.tandem.streams.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.model.TaskKind;
+import io.tandem.model.TaskSpec;
+import io.tandem.model.metrics.ScoreAccumulator;
+import io.tandem.model.metrics.Scores;
+import io.tandem.model.metrics.TargetKind;
+import io.tandem.schemas.Decoded;
+import io.tandem.schemas.JsonCodec;
+import io.tandem.schemas.LabelledEvent;
+import io.tandem.schemas.Prediction;
+import io.tandem.schemas.Rejection;
+import io.tandem.streams.learning.PrequentialTrainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs a model prequentially over a file of labelled events: each micro-batch is predicted (one
+ * prediction per event, in the predictions topic's exact format), then learned, by the same
+ * {@link PrequentialTrainer} the stream processor uses.
+ *
+ * <p>Batching: consecutive valid events form batches of {@code batchSize} (the last one may be
+ * smaller). There is no linger offline — time plays no part — so the same file and the same seed
+ * always give the same batches and byte-identical predictions.
+ *
+ * <p>Invalid input never stops a run: a line the contract's codec rejects, or one longer than
+ * {@code maxRecordBytes}, is counted, reported with its line number and reason (the first
+ * {@link #REPORTED_REJECTIONS} in the {@link ReplayReport}), and, if a rejects stream is given,
+ * written there as {@code {"line":N,"reason":CODE,"message":TEXT,"record":ORIGINAL}}.
+ *
+ * <p>Pipeline: one background thread reads and decodes lines into batches while the calling
+ * thread predicts, learns, encodes and writes — the two halves of the work overlap on two cores.
+ * Batches pass through a small bounded queue in order, so the result does not depend on timing.
+ *
+ * <p>Not thread-safe: one {@link #run} at a time (the trainer is stateful anyway).
+ */
+public final class PrequentialReplay {
+
+  /** How many rejected lines a {@link ReplayReport} lists (all are counted). */
+  public static final int REPORTED_REJECTIONS = 20;
+
+  private static final int QUEUED_BATCHES = 8;
+  private static final byte NEWLINE = '\n';
+
+  private final JsonCodec<LabelledEvent> eventCodec;
+  private final JsonCodec<Prediction> predictionCodec;
+  private final PrequentialTrainer trainer;
+  private final int batchSize;
+  private final int maxRecordBytes;
+
+  /**
+   * Creates a replay.
+   *
+   * @param eventCodec the contract's labelled-event codec for the configured tasks
+   * @param predictionCodec the contract's prediction codec
+   * @param trainer the prequential loop around the model to run; it keeps its state afterwards
+   * @param batchSize events per micro-batch ({@code learner.batch.size}), &gt;= 1
+   * @param maxRecordBytes longest accepted line in bytes ({@code max.record.bytes}), &gt;= 1
+   */
+  public PrequentialReplay(
+      JsonCodec<LabelledEvent> eventCodec, JsonCodec<Prediction> predictionCodec,
+      PrequentialTrainer trainer, int batchSize, int maxRecordBytes) {
+    this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
+    this.predictionCodec = Objects.requireNonNull(predictionCodec, "predictionCodec");
+    this.trainer = Objects.requireNonNull(trainer, "trainer");
+    if (batchSize < 1) {
+      throw new IllegalArgumentException(
+          "Invalid value " + batchSize + " for configuration learner.batch.size: must be >= 1");
+    }
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException(
+          "Invalid value " + maxRecordBytes + " for configuration max.record.bytes: must be >= 1");
+    }
+    this.batchSize = batchSize;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * Replays {@code events} into {@code predictions}.
+   *
+   * @param events JSON Lines of labelled events; read to its end, not closed
+   * @param predictions receives one JSON line per valid event, in input order; flushed, not closed
+   * @param rejectsOrNull receives one JSON line per rejected line, or null to only count them;
+   *     flushed, not closed
+   * @param linesDone called on this thread after each batch with the input lines consumed so far
+   *     (for a progress bar); not null
+   * @return counts, timing and prequential metrics
+   * @throws IOException if reading or writing fails
+   * @throws IllegalArgumentException if the trainer rejects a batch (events valid per the codec
+   *     but not for the model: a configuration mismatch); nothing more is written then
+   */
+  public ReplayReport run(
+      InputStream events, OutputStream predictions, OutputStream rejectsOrNull,
+      LongConsumer linesDone) throws IOException {
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(predictions, "predictions");
+    Objects.requireNonNull(linesDone, "linesDone");
+    Map<String, ScoreAccumulator> overall = new LinkedHashMap<>();
+    for (TaskSpec task : trainer.tasks()) {
+      overall.put(
+          task.name(),
+          ScoreAccumulator.cumulative(
+              task.kind() == TaskKind.BINARY ? TargetKind.BINARY_LABEL : TargetKind.REAL));
+    }
+    long start = System.nanoTime();
+    Decoder decoder = new Decoder(events, rejectsOrNull);
+    Thread decoding = new Thread(decoder, "tandem-learn-decode");
+    decoding.setDaemon(true);
+    decoding.start();
+    long learned = 0;
+    try {
+      while (true) {
+        Batch batch = decoder.queue.take();
+        if (batch.failure() instanceof IOException failure) {
+          throw failure;
+        }
+        if (batch.failure() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (batch.events().isEmpty()) {
+          break;
+        }
+        PrequentialTrainer.BatchResult result = trainer.predictThenLearn(batch.events());
+        for (Prediction prediction : result.predictions()) {
+          predictions.write(predictionCodec.encode(prediction));
+          predictions.write(NEWLINE);
+        }
+        for (PrequentialTrainer.Outcome outcome : result.outcomes()) {
+          overall.get(outcome.task()).add(outcome.score(), outcome.label());
+        }
+        learned += batch.events().size();
+        linesDone.accept(batch.lastLine());
+      }
+      predictions.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while replaying");
+    } finally {
+      decoding.interrupt();
+      joinQuietly(decoding);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    Map<String, Scores> scores = new LinkedHashMap<>();
+    overall.forEach((task, accumulator) -> scores.put(task, accumulator.scores()));
+    return new ReplayReport(
+        decoder.lines, learned, decoder.rejected, decoder.firstRejections, elapsed,
+        trainer.version(), scores, trainer.metrics());
+  }
+
+  private static void joinQuietly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A decoded micro-batch, or the end of input (no events), or the decoder's failure.
+   *
+   * @param events the batch's valid events, in input order
+   * @param lastLine the input line number the batch ends at
+   * @param failure why the decoder stopped (an {@link IOException} or a
+   *     {@link RuntimeException}), or null
+   */
+  private record Batch(List<LabelledEvent> events, long lastLine, Exception failure) {}
+
+  /**
+   * The background half: reads lines, decodes them, groups valid events into batches, records
+   * (and optionally writes) rejections. Its counters are read by the caller only after a join.
+   */
+  private final class Decoder implements Runnable, JsonlLineReader.LineSink {
+
+    final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+    final List<RejectedLine> firstRejections = new ArrayList<>();
+    long lines;
+    long rejected;
+
+    private final InputStream in;
+    private final OutputStream rejects;
+    private final ObjectMapper json = new ObjectMapper();
+    private List<LabelledEvent> pending = new ArrayList<>(batchSize);
+
+    Decoder(InputStream in, OutputStream rejects) {
+      this.in = in;
+      this.rejects = rejects;
+    }
+
+    @Override
+    public void run() {
+      try {
+        lines = new JsonlLineReader(in, maxRecordBytes).forEach(this);
+        if (!pending.isEmpty()) {
+          queue.put(new Batch(pending, lines, null));
+        }
+        if (rejects != null) {
+          rejects.flush();
+        }
+        queue.put(new Batch(List.of(), lines, null));
+      } catch (InterruptedException | InterruptedIOException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException | RuntimeException e) {
+        Exception failure =
+            e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        try {
+          queue.put(new Batch(List.of(), lines, failure));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public void line(byte[] buffer, int offset, int length, long lineNumber) throws IOException {
+      byte[] record = Arrays.copyOfRange(buffer, offset, offset + length);
+      Decoded<LabelledEvent> decoded;
+      try {
+        decoded = eventCodec.decode(record);
+      } catch (RuntimeException e) {
+        reject(lineNumber, "invalid", "could not decode: " + e, record);
+        return;
+      }
+      if (decoded instanceof Decoded.Valid<LabelledEvent> valid) {
+        pending.add(valid.value());
+        if (pending.size() == batchSize) {
+          try {
+            queue.put(new Batch(pending, lineNumber, null));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing a batch");
+          }
+          pending = new ArrayList<>(batchSize);
+        }
+        return;
+      }
+      Rejection rejection = ((Decoded.Invalid<LabelledEvent>) decoded).rejection();
+      reject(lineNumber, rejection.reason().code(), rejection.message(), record);
+    }
+
+    @Override
+    public void oversized(long lineNumber, long length) throws IOException {
+      reject(
+          lineNumber, "oversized",
+          "record of " + length + " bytes exceeds max.record.bytes=" + maxRecordBytes, null);
+    }
+
+    private void reject(long lineNumber, String reason, String message, byte[] record)
+        throws IOException {
+      rejected++;
+      RejectedLine line = new RejectedLine(lineNumber, reason, message);
+      if (firstRejections.size() < REPORTED_REJECTIONS) {
+        firstRejections.add(line);
+      }
+      if (rejects != null) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("line", lineNumber);
+        entry.put("reason", reason);
+        entry.put("message", message);
+        if (record != null) {
+          entry.put("record", new String(record, StandardCharsets.UTF_8));
+        }
+        rejects.write(json.writeValueAsBytes(entry));
+        rejects.write(NEWLINE);
+      }
+    }
+  }
+}

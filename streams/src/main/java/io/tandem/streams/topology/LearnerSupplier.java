@@ -1,0 +1,53 @@
+package io.tandem.streams.topology;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.model.ModelConfig;
+import io.tandem.model.TaskSpec;
+import io.tandem.schemas.JsonCodec;
+import io.tandem.schemas.LabelledEvent;
+import io.tandem.schemas.Prediction;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/** Supplies a new {@link LearnerProcessor} per stream task, with the model's stores attached. */
+final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String, Prediction> {
+
+  private final ModelConfig modelConfig;
+  private final List<TaskSpec> tasks;
+  private final int batchSize;
+  private final Duration linger;
+  private final JsonCodec<LabelledEvent> eventCodec;
+  private final LiveModels models;
+  private final MeterRegistry meters;
+
+  LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
+      JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters) {
+    this.modelConfig = modelConfig;
+    this.tasks = List.copyOf(tasks);
+    this.batchSize = batchSize;
+    this.linger = linger;
+    this.eventCodec = eventCodec;
+    this.models = models;
+    this.meters = meters;
+  }
+
+  @Override
+  public Processor<String, Inbound, String, Prediction> get() {
+    return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
+        meters);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+    stores.add(ModelStores.rows());
+    stores.add(ModelStores.dense());
+    stores.add(ModelStores.pending());
+    return stores;
+  }
+}

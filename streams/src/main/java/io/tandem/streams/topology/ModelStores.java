@@ -1,0 +1,135 @@
+package io.tandem.streams.topology;
+
+import io.tandem.model.MultiTaskModel;
+import io.tandem.model.RowKey;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The state stores that hold a stream task's model, their names and their layout.
+ *
+ * <ul>
+ *   <li>{@link #ROWS_STORE}: one entry per embedding row; key {@link RowKey#toBytes()}, value the
+ *       row's binary form from {@link MultiTaskModel#drainDirtyRows()} (an evicted row is deleted).
+ *       Rows are the unit of state, so a table may outgrow memory's snapshot budget and a restore
+ *       replays only changed rows.
+ *   <li>{@link #DENSE_STORE}: a single entry, key {@link #DENSE_KEY}, value
+ *       {@link MultiTaskModel#exportDense()} (dense parameters, optimizer and weighting state,
+ *       counters, version).
+ *   <li>{@link #PENDING_STORE}: the events buffered for the next micro-batch, key a per-task
+ *       sequence number (big-endian long, so iteration is arrival order), value the record
+ *       timestamp (8 bytes, big-endian) followed by the event's contract JSON. An event is
+ *       buffered here before its offset can be committed and deleted when its batch is learned,
+ *       so a crash or rebalance between commit and batch neither loses nor repeats it.
+ * </ul>
+ * All three are persistent (RocksDB), changelogged (compacted topics
+ * {@code <application.id>-<store>-changelog}) and cached: between commits the record cache keeps
+ * only the newest value per key, so the dense blob written after every batch reaches the
+ * changelog once per commit. Under {@code exactly_once_v2} store updates, predictions and input
+ * offsets commit in one transaction.
+ */
+public final class ModelStores {
+
+  /** Name of the embedding-row store. */
+  public static final String ROWS_STORE = "tandem-model-rows";
+  /** Name of the dense-state store. */
+  public static final String DENSE_STORE = "tandem-model-dense";
+  /** Name of the store of buffered, not yet learned events. */
+  public static final String PENDING_STORE = "tandem-pending-events";
+  /** The single key of {@link #DENSE_STORE}. */
+  public static final String DENSE_KEY = "dense";
+
+  /**
+   * Largest dense blob, in bytes (16 MiB), that the dense store's changelog accepts: the
+   * changelog topic is created with this {@code max.message.bytes}, and
+   * {@code TandemApp} raises the Streams producer's {@code max.request.size} to match. The blob
+   * is one record on purpose: a single record is written atomically, so a restore never mixes
+   * parameters of two versions (chunks could, under {@code at_least_once}). The default model's
+   * blob is about 1.2 MB (Kafka's 1 MB default would refuse it).
+   */
+  public static final int MAX_DENSE_BYTES = 16 * 1024 * 1024;
+
+  /** Bytes of record framing allowed on top of the blob (key, headers, batch header). */
+  static final int DENSE_RECORD_OVERHEAD = 64 * 1024;
+
+  private ModelStores() {}
+
+  static StoreBuilder<KeyValueStore<Bytes, byte[]>> rows() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROWS_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
+  }
+
+  static StoreBuilder<KeyValueStore<String, byte[]>> dense() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DENSE_STORE),
+        Serdes.String(), Serdes.ByteArray()).withCachingEnabled()
+        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            String.valueOf(MAX_DENSE_BYTES + DENSE_RECORD_OVERHEAD)));
+  }
+
+  static StoreBuilder<KeyValueStore<Long, byte[]>> pending() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled();
+  }
+
+  /**
+   * Loads a fresh model from the stores: the dense blob if present, then every row.
+   *
+   * @return whether any state was found (false: the model stays freshly initialised)
+   * @throws IncompatibleModelStateException if the stored state was written by a model with
+   *     another configuration or task list (the message says how to start over)
+   */
+  static boolean restore(MultiTaskModel model, KeyValueStore<String, byte[]> dense,
+      KeyValueStore<Bytes, byte[]> rows) {
+    byte[] blob = dense.get(DENSE_KEY);
+    boolean found = blob != null;
+    try {
+      if (blob != null) {
+        model.importDense(blob);
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = rows.all()) {
+        while (it.hasNext()) {
+          KeyValue<Bytes, byte[]> entry = it.next();
+          model.importRow(RowKey.fromBytes(entry.key.get()), entry.value);
+          found = true;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleModelStateException("cannot restore the model from state stores " + DENSE_STORE
+          + " and " + ROWS_STORE + " (" + e.getMessage() + "); a changed model configuration or"
+          + " task list needs a new application.id or a reset of the application", e);
+    }
+    return found;
+  }
+
+  /**
+   * Writes the rows changed since the last save and the dense blob to the stores.
+   *
+   * @throws IncompatibleModelStateException if the blob exceeds {@link #MAX_DENSE_BYTES} (a
+   *     smaller model configuration is needed; nothing is written then)
+   */
+  static void save(Map<RowKey, byte[]> dirtyRows, byte[] denseBlob,
+      KeyValueStore<String, byte[]> dense, KeyValueStore<Bytes, byte[]> rows) {
+    if (denseBlob.length > MAX_DENSE_BYTES) {
+      throw new IncompatibleModelStateException("the model's dense state is " + denseBlob.length
+          + " bytes, more than the " + MAX_DENSE_BYTES + " bytes its changelog record may hold;"
+          + " configure a smaller model (model.embedding.dim, model.experts, model.expert.size,"
+          + " model.hidden.sizes, model.tower.size)", null);
+    }
+    for (Map.Entry<RowKey, byte[]> row : dirtyRows.entrySet()) {
+      Bytes key = Bytes.wrap(row.getKey().toBytes());
+      if (row.getValue() == null) {
+        rows.delete(key);
+      } else {
+        rows.put(key, row.getValue());
+      }
+    }
+    dense.put(DENSE_KEY, denseBlob);
+  }
+}

@@ -1,0 +1,172 @@
+package io.tandem.streams.topology;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.model.ModelConfig;
+import io.tandem.model.TaskKind;
+import io.tandem.model.TaskSpec;
+import io.tandem.schemas.Codecs;
+import io.tandem.schemas.JsonCodec;
+import io.tandem.schemas.LabelledEvent;
+import io.tandem.schemas.Prediction;
+import io.tandem.schemas.PredictionRequest;
+import io.tandem.schemas.TaskCatalog;
+import io.tandem.schemas.TaskDeclaration;
+import io.tandem.streams.config.TandemConfig;
+import io.tandem.streams.config.TaskSettings;
+import io.tandem.streams.config.Topics;
+import io.tandem.streams.learning.ModelConfigMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * Tandem's learning topology: labelled events and prediction requests in, predictions out, the
+ * model in state stores, invalid input to the dead-letter topic.
+ *
+ * <pre>
+ * events topics ─ events-source ─ events-decode ─┬─ rejected ─ events-dead-letter-sink ─▶ dead letter
+ *  (topics.events + task.*.topic)                 ├─ keyed by user ────────────────────┐
+ *                                                 └─ other key ─ events-by-user (repartition) ─┤
+ * requests topic ─ requests-source ─ requests-decode ─ (same three ways) ─────────────────────┤
+ *                                                                                            ▼
+ *                            learner (stores tandem-model-rows, tandem-model-dense,
+ *                                     tandem-pending-events) ─ predictions-sink ─▶ predictions
+ * </pre>
+ *
+ * <p>Every input is consumed as raw bytes, so no deserialization error can reach Kafka Streams:
+ * the {@code *-decode} processors validate with the contract's codecs and send a rejected record's
+ * original key and value, with dead-letter headers (reason, message, source topic, partition,
+ * offset, time), to {@code topics.dead-letter}, counting it in {@code tandem.events.invalid}.
+ * An event read from a per-task topic ({@code task.<name>.topic}) is validated and learned like
+ * any other: its own {@code task} field decides its task.
+ * Events and requests must be keyed by user (UTF-8) in co-partitioned topics (equal partition
+ * counts); a record whose key is not its user goes through the named repartition topic
+ * {@code <application.id>-events-by-user-repartition} (or {@code -requests-by-user-}) first, so
+ * it reaches the stream task that owns its user. Each stream task runs one learning processor
+ * ({@code learner}): micro-batches of {@code learner.batch.size} events (flushed early by a
+ * wall-clock punctuator after {@code learner.batch.linger.ms}), predict-then-learn, one
+ * prediction per event; requests answered at once. The topology names every node, store and
+ * internal topic (a golden test of {@link Topology#describe()} guards them).
+ *
+ * <p>{@link #build} does no I/O; it is a pure function of its arguments.
+ */
+public final class TandemTopology {
+
+  /** Node names, stable: changing one changes the topology description (see the golden test). */
+  static final String LEARNER = "learner";
+
+  private TandemTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param config the validated configuration (tasks, topics, batching, {@code model.*})
+   * @param models the registry the learners put their models in (HTTP and gauges read it)
+   * @param meters where the counters ({@code tandem.events.*}, {@code tandem.predictions.*},
+   *     {@code tandem.batch.*}) are registered
+   * @return the topology, ready for {@code new KafkaStreams(topology, props)}
+   * @throws IllegalArgumentException for an invalid {@code model.*} setting (naming key, value
+   *     and rule)
+   */
+  public static Topology build(TandemConfig config, LiveModels models, MeterRegistry meters) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(models, "models");
+    Objects.requireNonNull(meters, "meters");
+    Topics topics = config.topics();
+    List<TaskSpec> tasks = config.taskSettings().stream().map(TaskSettings::spec).toList();
+    ModelConfig modelConfig = modelConfig(config);
+    TaskCatalog catalog = catalog(config);
+    JsonCodec<LabelledEvent> eventCodec = Codecs.labelledEvents(catalog, config.maxRecordBytes());
+    JsonCodec<PredictionRequest> requestCodec =
+        Codecs.requests(catalog, config.maxRecordBytes());
+    JsonCodec<Prediction> predictionCodec = Codecs.predictions(Integer.MAX_VALUE);
+
+    StreamsBuilder builder = new StreamsBuilder();
+    KStream<String, Inbound> events = builder
+        .stream(topics.eventTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+            .withName("events-source"))
+        .process(() -> new DecodeProcessor<>(eventCodec, LabelledEvent::user,
+            (e, keyed) -> new Inbound.Event(e, keyed), meters), Named.as("events-decode"));
+    KStream<String, Inbound> requests = builder
+        .stream(topics.requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+            .withName("requests-source"))
+        .process(() -> new DecodeProcessor<>(requestCodec, PredictionRequest::user,
+            (r, keyed) -> new Inbound.Request(r, keyed), meters), Named.as("requests-decode"));
+
+    KStream<String, Inbound> learnerInput =
+        byUser(events, "events", topics.deadLetter(), RepartitionSerde.events(eventCodec))
+            .merge(byUser(requests, "requests", topics.deadLetter(),
+                RepartitionSerde.requests(requestCodec)), Named.as("learner-input"));
+    learnerInput
+        .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
+            config.batchLinger(), eventCodec, models, meters), Named.as(LEARNER))
+        .to(topics.predictions(), Produced.with(Serdes.String(), predictionCodec.serde())
+            .withName("predictions-sink"));
+    return builder.build();
+  }
+
+  /**
+   * The model configuration of {@code config}: its {@code model.*} keys and each task's
+   * {@code task.<name>.weight}.
+   *
+   * @throws IllegalArgumentException naming the key, value and rule of a bad setting
+   */
+  public static ModelConfig modelConfig(TandemConfig config) {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    for (TaskSettings t : config.taskSettings()) {
+      weights.put(t.name(), t.weight());
+    }
+    return ModelConfigMapper.map(config.withPrefix(ModelConfigMapper.PREFIX), weights);
+  }
+
+  /**
+   * Routes decoded records: rejected ones to the dead-letter topic, records keyed by their user
+   * straight on, the others through a named repartition topic keyed by user.
+   */
+  private static KStream<String, Inbound> byUser(KStream<String, Inbound> decoded, String name,
+      String deadLetterTopic, Serde<Inbound> repartitionSerde) {
+    Map<String, KStream<String, Inbound>> ways = decoded.split(Named.as(name + "-split-"))
+        .branch((user, v) -> v instanceof Inbound.Rejected, Branched.as("rejected"))
+        .branch((user, v) -> v.keyedByUser(), Branched.as("keyed"))
+        .defaultBranch(Branched.as("rekey"));
+    ways.get(name + "-split-rejected")
+        .map((user, v) -> KeyValue.pair(((Inbound.Rejected) v).key(),
+            ((Inbound.Rejected) v).value()), Named.as(name + "-original-bytes"))
+        .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+            .withName(name + "-dead-letter-sink"));
+    KStream<String, Inbound> rekeyed = ways.get(name + "-split-rekey")
+        .repartition(Repartitioned.with(Serdes.String(), repartitionSerde)
+            .withName(name + "-by-user"));
+    return ways.get(name + "-split-keyed").merge(rekeyed, Named.as(name + "-by-user-merge"));
+  }
+
+  /**
+   * The contract's view of the declared tasks, used by the codecs to validate task names and
+   * labels. Loss weights play no part in validation (the model gets them from
+   * {@link #modelConfig}), and the contract requires them positive where the configuration also
+   * allows 0, so the catalog carries weight 1.
+   */
+  private static TaskCatalog catalog(TandemConfig config) {
+    List<TaskDeclaration> declarations = new ArrayList<>();
+    for (TaskSettings t : config.taskSettings()) {
+      TaskSpec spec = t.spec();
+      declarations.add(spec.kind() == TaskKind.BINARY
+          ? TaskDeclaration.binary(spec.name(), 1.0)
+          : TaskDeclaration.regression(spec.name(), spec.labelMin(), spec.labelMax(), 1.0));
+    }
+    return TaskCatalog.of(declarations);
+  }
+}

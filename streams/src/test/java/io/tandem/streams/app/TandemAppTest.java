@@ -1,0 +1,87 @@
+package io.tandem.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.streams.config.TandemConfig;
+import io.tandem.streams.topology.IncompatibleModelStateException;
+import io.tandem.streams.topology.ModelStores;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.internals.DefaultErrorHandlerContext;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.Test;
+
+class TandemAppTest {
+
+  @Test
+  void shouldInstallTandemsExceptionHandlersAndKeepTandemsKafkaDefaults() {
+    Properties props = TandemApp.streamsProperties(TandemConfig.defaults());
+
+    assertThat(props.getProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(LogAndContinueExceptionHandler.class.getName());
+    assertThat(props.getProperty(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(ResumeOnOversizeHandler.class.getName());
+    assertThat(props.getProperty(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo("5");
+    assertThat(props).doesNotContainKey("group.instance.id");
+  }
+
+  @Test
+  void shouldLetTheUserOverrideAHandler() {
+    TandemConfig config = TandemConfig.defaults().with(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class.getName());
+
+    assertThat(TandemApp.streamsProperties(config).getProperty(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(LogAndFailExceptionHandler.class.getName());
+  }
+
+  @Test
+  void shouldStopOnIncompatibleStoredStateAndReplaceTheThreadOtherwise() {
+    StreamsException wrapped = new StreamsException(
+        new IncompatibleModelStateException("dense blob: another configuration", null));
+
+    assertThat(TandemApp.onStreamThreadFailure(wrapped))
+        .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    assertThat(TandemApp.onStreamThreadFailure(new StreamsException("broker went away")))
+        .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+  }
+
+  @Test
+  void shouldRaiseTheProducerRequestLimitAboveTheLargestDenseRecord() {
+    Properties props = TandemApp.streamsProperties(TandemConfig.defaults());
+
+    assertThat(Integer.parseInt(props.getProperty(StreamsConfig.producerPrefix(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG)))).isGreaterThan(ModelStores.MAX_DENSE_BYTES);
+    assertThat(props.getProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+        .isEqualTo(String.valueOf(TandemApp.DEFAULT_CACHE_BYTES));
+  }
+
+  @Test
+  void shouldSkipAnOversizeDeadLetterRecordButNeverAChangelogRecord() {
+    ResumeOnOversizeHandler handler = new ResumeOnOversizeHandler();
+    RecordTooLargeException tooLarge = new RecordTooLargeException("too large");
+    ErrorHandlerContext context = new DefaultErrorHandlerContext(null, "tandem.events", 0, 7L,
+        new RecordHeaders(), "events-decode", new TaskId(0, 0), 1L, null, null);
+
+    assertThat(handler.handleError(context,
+        new ProducerRecord<>("tandem.dead-letter", new byte[1]), tooLarge).result())
+        .isEqualTo(ProductionExceptionHandler.Result.RESUME);
+    assertThat(handler.handleError(context,
+        new ProducerRecord<>("app-tandem-model-dense-changelog", new byte[1]), tooLarge)
+        .result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    assertThat(handler.handleError(context,
+        new ProducerRecord<>("app-events-by-user-repartition", new byte[1]), tooLarge)
+        .result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+  }
+}

@@ -1,0 +1,66 @@
+package io.tandem.streams.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TandemMetersTest {
+
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void shouldRegisterEveryMeterWithDescriptionBaseUnitAndOnlyBoundedTags() {
+    // Given
+    AtomicLong version = new AtomicLong(7);
+    TandemMeters.eventsConsumed(registry, "ctr");
+    TandemMeters.eventsTrained(registry, "ctr");
+    TandemMeters.eventsInvalid(registry, "malformed_json");
+    TandemMeters.predictionsPublished(registry, "event");
+    TandemMeters.batchSize(registry);
+    TandemMeters.batchTrainTime(registry);
+    TandemMeters.modelVersion(registry, version, AtomicLong::doubleValue);
+    for (String name : new String[] {TandemMeters.TASK_AUC, TandemMeters.TASK_LOGLOSS,
+        TandemMeters.TASK_RMSE, TandemMeters.TASK_LOSS_WEIGHT}) {
+      TandemMeters.taskGauge(registry, name, "ctr", version, v -> 0.5);
+    }
+
+    // Then
+    assertThat(registry.getMeters()).hasSize(11);
+    for (Meter meter : registry.getMeters()) {
+      Meter.Id id = meter.getId();
+      assertThat(id.getName()).startsWith("tandem.").matches("[a-z.]+");
+      assertThat(id.getDescription()).as(id.getName()).isNotBlank();
+      if (!id.getName().equals(TandemMeters.BATCH_TRAIN_TIME)) {
+        assertThat(id.getBaseUnit()).as(id.getName()).isNotBlank();
+      }
+      assertThat(id.getTags()).allSatisfy(tag -> assertThat(tag.getKey())
+          .isIn(TandemMeters.TAG_TASK, TandemMeters.TAG_REASON, TandemMeters.TAG_SOURCE));
+    }
+    assertThat(registry.get(TandemMeters.MODEL_VERSION).gauge().value()).isEqualTo(7.0);
+  }
+
+  @Test
+  void shouldReturnTheSameCounterForTheSameTag() {
+    Counter first = TandemMeters.eventsInvalid(registry, "unknown_task");
+    TandemMeters.eventsInvalid(registry, "unknown_task").increment();
+
+    assertThat(first.count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldRejectAGaugeNameThatIsNotPerTask() {
+    assertThatThrownBy(() -> TandemMeters.taskGauge(registry, "tandem.task.accuracy", "ctr",
+        new Object(), o -> 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("name: not a per-task gauge, got 'tandem.task.accuracy'");
+    Gauge none = registry.find("tandem.task.accuracy").gauge();
+    assertThat(none).isNull();
+  }
+}

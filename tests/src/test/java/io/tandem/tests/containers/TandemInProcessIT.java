@@ -1,0 +1,111 @@
+package io.tandem.tests.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tandem.streams.app.TandemApp;
+import io.tandem.streams.config.TandemConfig;
+import io.tandem.streams.io.TopicSetup;
+import io.tandem.streams.metrics.TandemMeters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * Tandem's learner in this JVM ({@link TandemApp}) against a broker in a container: labelled events in, exactly one
+ * prediction per valid labelled event out, invalid events to the dead-letter topic and never predicted.
+ *
+ * <p>Runs under {@code exactly_once_v2} and reads committed records only, so "exactly one" is the guarantee under
+ * test rather than luck (under {@code at_least_once} a rebalance may legitimately repeat a batch).
+ */
+@Testcontainers(disabledWithoutDocker = true)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class TandemInProcessIT {
+
+  private static final int LABELLED = 600;
+  private static final int INVALID = 20;
+  private static final long SEED = 20_261_129L;
+  private static final Duration STARTUP = Duration.ofSeconds(120);
+  private static final Duration OUTPUT = Duration.ofSeconds(120);
+  private static final Duration QUIET = Duration.ofSeconds(3);
+
+  @Container
+  private static final KafkaContainer KAFKA = ContainerImages.kafkaContainer();
+
+  @TempDir
+  Path stateDir;
+
+  @Test
+  void shouldPublishExactlyOnePredictionPerLabelledEventAndDeadLetterTheInvalidOnes() {
+    // Given Tandem running in this JVM against the container broker, its topics created beforehand
+    TandemConfig config = TandemConfig.defaults()
+        .with("bootstrap.servers", KAFKA.getBootstrapServers())
+        .with("application.id", "containers-in-process")
+        .with("processing.guarantee", "exactly_once_v2")
+        .with("state.dir", stateDir.toString());
+    createTopics(config);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TandemApp app = TandemApp.start(config, meters)) {
+      await().atMost(STARTUP).until(() -> app.state() == KafkaStreams.State.RUNNING);
+
+      // When 600 labelled events over both tasks arrive, mixed with 20 whose ctr label is not 0 or 1
+      List<TandemTraffic.Event> labelled = TandemTraffic.labelledEvents("e", LABELLED, SEED);
+      List<TandemTraffic.Event> all = new ArrayList<>(labelled);
+      for (int i = 0; i < INVALID; i++) {
+        String id = "bad-" + i;
+        all.add(i * (LABELLED / INVALID), new TandemTraffic.Event(id, "u" + i,
+            "{\"id\":\"" + id + "\",\"task\":\"ctr\",\"user\":\"u" + i + "\",\"item\":\"i1\",\"label\":3,\"ts\":1}"));
+      }
+      TandemTraffic.produce(KAFKA.getBootstrapServers(), config.topics().events(), all);
+
+      // Then every labelled event has exactly one prediction, made from the event (not a request)
+      List<JsonNode> predictions = TandemTraffic.readJson(KAFKA.getBootstrapServers(),
+          config.topics().predictions(), LABELLED, QUIET, OUTPUT);
+      Map<String, Long> perId = predictions.stream()
+          .collect(Collectors.groupingBy(p -> p.path("id").asText(), Collectors.counting()));
+      assertThat(perId.keySet())
+          .containsExactlyInAnyOrderElementsOf(labelled.stream().map(TandemTraffic.Event::id).toList());
+      assertThat(perId).allSatisfy((id, count) -> assertThat(count).as("predictions for %s", id).isOne());
+      assertThat(predictions).allSatisfy(p -> {
+        assertThat(p.path("source").asText()).isEqualTo("event");
+        double ctr = p.path("scores").path("ctr").asDouble(Double.NaN);
+        assertThat(ctr).isBetween(0.0, 1.0);
+        assertThat(p.path("scores").path("preference").isNumber()).as(p.toString()).isTrue();
+      });
+
+      // And the invalid events are in the dead-letter topic, untouched, and counted
+      List<JsonNode> deadLetters = TandemTraffic.readJson(KAFKA.getBootstrapServers(),
+          config.topics().deadLetter(), INVALID, QUIET, OUTPUT);
+      assertThat(deadLetters).extracting(d -> d.path("id").asText())
+          .containsExactlyInAnyOrderElementsOf(all.stream().map(TandemTraffic.Event::id)
+              .filter(id -> id.startsWith("bad-")).toList());
+      double invalidCounted = meters.find(TandemMeters.EVENTS_INVALID).counters().stream()
+          .mapToDouble(Counter::count).sum();
+      assertThat(invalidCounted).isEqualTo(INVALID);
+    }
+  }
+
+  private static void createTopics(TandemConfig config) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        KAFKA.getBootstrapServers()))) {
+      TopicSetup.createMissing(admin, config.topics().all(), config.topics().partitions(),
+          config.topics().replicationFactor(), STARTUP);
+    }
+  }
+}

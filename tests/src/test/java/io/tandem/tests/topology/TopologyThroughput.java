@@ -1,0 +1,203 @@
+package io.tandem.tests.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tandem.streams.app.TandemApp;
+import io.tandem.streams.config.TandemConfig;
+import io.tandem.tests.support.SharedKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * A manual end-to-end throughput measurement on the embedded broker (not part of the test suite:
+ * it runs for minutes). Produces N labelled events once (default 100,000; 5,000 users, 2,000
+ * items, two tasks), then, for {@code at_least_once} and {@code exactly_once_v2}, runs (a) a
+ * reference topology that only parses the same JSON and does one state-store get+put per record
+ * and (b) Tandem's topology with the default model, each with a fresh application id, and
+ * prints records/s from RUNNING to the last output record read with {@code read_committed}.
+ *
+ * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.TopologyThroughput
+ * [events]} with {@code OMP_NUM_THREADS=1}.
+ */
+public final class TopologyThroughput {
+
+  private static final Duration LIMIT = Duration.ofMinutes(10);
+
+  private TopologyThroughput() {}
+
+  /** Runs the measurement; the optional argument is the number of events. */
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int partitions = 2;
+    String events = SharedKafka.uniqueTopic("bench-events");
+    SharedKafka.createTopics(partitions, events);
+    List<ProducerRecord<byte[], byte[]>> records = generate(events, n);
+    long p0 = System.nanoTime();
+    SharedKafka.produceRaw(events, records);
+    System.out.printf(Locale.ROOT, "produced %,d events in %.1f s%n", n,
+        (System.nanoTime() - p0) / 1e9);
+    List<String> rows = new ArrayList<>();
+    for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
+      double reference = runReference(events, partitions, n, guarantee);
+      double tandem = runTandem(events, partitions, n, guarantee);
+      rows.add(String.format(Locale.ROOT, "| %-16s | %,12.0f | %,12.0f | %5.2f |", guarantee,
+          reference, tandem, tandem / reference));
+    }
+    System.out.println("| guarantee        | reference/s  | tandem/s     | ratio |");
+    rows.forEach(System.out::println);
+    System.exit(0);
+  }
+
+  private static List<ProducerRecord<byte[], byte[]>> generate(String topic, int n) {
+    SplittableRandom random = new SplittableRandom(42);
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String user = "u" + random.nextInt(5_000);
+      String item = "i" + random.nextInt(2_000);
+      boolean click = i % 4 != 3;
+      String json = "{\"id\":\"e-" + i + "\",\"task\":\"" + (click ? "ctr" : "preference")
+          + "\",\"user\":\"" + user + "\",\"item\":\"" + item + "\",\"label\":"
+          + (click ? (random.nextDouble() < 0.1 ? 1 : 0) : 1 + random.nextInt(5))
+          + ",\"ts\":" + (1_764_300_000_000L + i) + ",\"context\":{\"device\":\""
+          + (random.nextBoolean() ? "mobile" : "desktop") + "\",\"hour\":" + random.nextInt(24)
+          + "}}";
+      out.add(new ProducerRecord<>(topic, user.getBytes(StandardCharsets.UTF_8),
+          json.getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private static double runTandem(String events, int partitions, int n, String guarantee)
+      throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String predictions = "bench-predictions-" + suffix;
+    String deadLetter = "bench-dead-letter-" + suffix;
+    String requests = "bench-requests-" + suffix;
+    SharedKafka.createTopics(partitions, predictions, deadLetter, requests);
+    Path state = Files.createTempDirectory("tandem-bench");
+    TandemConfig config = TandemConfig.defaults()
+        .with("bootstrap.servers", SharedKafka.bootstrapServers())
+        .with("application.id", "bench-tandem-" + suffix)
+        .with("processing.guarantee", guarantee)
+        .with("state.dir", state.toString())
+        .with("topics.events", events)
+        .with("topics.requests", requests)
+        .with("topics.predictions", predictions)
+        .with("topics.dead-letter", deadLetter)
+        .with("topics.partitions", String.valueOf(partitions))
+        .with("model.context.categorical", "device");
+    try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry())) {
+      return measure("tandem", guarantee, predictions, n);
+    }
+  }
+
+  private static double runReference(String events, int partitions, int n, String guarantee)
+      throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String output = "bench-reference-" + suffix;
+    SharedKafka.createTopics(partitions, output);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore("reference-counts"), Serdes.String(), Serdes.Long()));
+    builder.stream(events, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        .process(ParseAndCount::new, Named.as("parse-and-count"), "reference-counts")
+        .to(output, Produced.with(Serdes.String(), Serdes.Long()));
+    Topology topology = builder.build();
+    Properties props = new Properties();
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-reference-" + suffix);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.STATE_DIR_CONFIG,
+        Files.createTempDirectory("reference-bench").toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+    props.put(StreamsConfig.producerPrefix("linger.ms"), "5");
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.start();
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        Thread.sleep(20);
+      }
+      return measure("reference", guarantee, output, n);
+    }
+  }
+
+  /** Reads the output topic (read_committed) until n records arrived; returns records/s. */
+  private static double measure(String name, String guarantee, String topic, int n) {
+    long start = System.nanoTime();
+    Properties p = SharedKafka.clientProperties();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p,
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = start + LIMIT.toNanos();
+      while (count < n && System.nanoTime() < deadline) {
+        count += consumer.poll(Duration.ofMillis(100)).count();
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double rate = count / seconds;
+    System.out.printf(Locale.ROOT, "%-9s %-16s %,d records in %.1f s: %,.0f records/s%n", name,
+        guarantee, count, seconds, rate);
+    return rate;
+  }
+
+  /** The reference work per record: parse the JSON, get+put one store entry, forward. */
+  private static final class ParseAndCount
+      extends ContextualProcessor<byte[], byte[], String, Long> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private KeyValueStore<String, Long> counts;
+
+    @Override
+    public void init(ProcessorContext<String, Long> context) {
+      super.init(context);
+      counts = context.getStateStore("reference-counts");
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+      JsonNode node;
+      try {
+        node = JSON.readTree(record.value());
+      } catch (IOException e) {
+        return;
+      }
+      String user = node.path("user").asText();
+      Long before = counts.get(user);
+      long after = before == null ? 1 : before + 1;
+      counts.put(user, after);
+      context().forward(record.withKey(user).withValue(after));
+    }
+  }
+}
