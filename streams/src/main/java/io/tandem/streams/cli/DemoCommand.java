@@ -52,8 +52,9 @@ import picocli.CommandLine.Spec;
  * {@code --events N} events were consumed.
  *
  * <p>The demo forces {@code bootstrap.servers} to its broker and, unless given with {@code --set},
- * uses a temporary {@code state.dir} and {@code http.port=0}. Everything it created is removed on
- * exit.
+ * uses a temporary {@code state.dir}, {@code http.port=0}, and the generator's context fields
+ * ({@code model.context.categorical=device}, {@code model.context.numeric=hour}). Everything it
+ * created is removed on exit.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -162,6 +163,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (!config.sets.containsKey("http.port")) {
       extra.put("http.port", "0");
+    }
+    // The generator's events carry a device (categorical) and an hour (numeric) with a real effect.
+    if (!config.sets.containsKey("model.context.categorical")) {
+      extra.put("model.context.categorical", "device");
+    }
+    if (!config.sets.containsKey("model.context.numeric")) {
+      extra.put("model.context.numeric", "hour");
     }
     extra.put("bootstrap.servers", bootstrapServers);
     return config.load(extra);
