@@ -12,6 +12,7 @@ import io.tandem.streams.http.TandemHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.tandem.streams.metrics.RuntimeMeters;
 import io.tandem.streams.metrics.TandemMeters;
 import io.tandem.streams.topology.IncompatibleModelStateException;
 import io.tandem.streams.topology.LiveModels;
@@ -80,17 +81,20 @@ public final class TandemApp implements AutoCloseable {
   private final LiveModels models;
   private final Topology topology;
   private final TandemHttpServer http;
+  private final RuntimeMeters runtimeMeters;
 
   private TandemApp(KafkaStreams streams, LiveModels models, Topology topology,
-      TandemHttpServer http) {
+      TandemHttpServer http, RuntimeMeters runtimeMeters) {
     this.streams = streams;
     this.models = models;
     this.topology = topology;
     this.http = http;
+    this.runtimeMeters = runtimeMeters;
   }
 
   /**
-   * Builds the topology, registers Tandem's gauges on {@code registry}, and starts Kafka Streams.
+   * Builds the topology, registers Tandem's gauges and the runtime meters
+   * ({@link RuntimeMeters}) on {@code registry}, and starts Kafka Streams.
    * Returns at once; {@link #state()} tells when the instance is {@code RUNNING}.
    *
    * @param config the validated configuration; {@code bootstrap.servers} must be set
@@ -146,8 +150,9 @@ public final class TandemApp implements AutoCloseable {
       Topology topology, KafkaStreams streams, TandemHttpServer http) {
     streams.setUncaughtExceptionHandler(TandemApp::onStreamThreadFailure);
     registerGauges(config, models, registry);
+    RuntimeMeters runtimeMeters = RuntimeMeters.bind(registry, streams);
     streams.start();
-    return new TandemApp(streams, models, topology, http);
+    return new TandemApp(streams, models, topology, http, runtimeMeters);
   }
 
   /**
@@ -236,6 +241,7 @@ public final class TandemApp implements AutoCloseable {
     if (!clean) {
       LOG.warn("Kafka Streams did not shut down within {}", CLOSE_TIMEOUT);
     }
+    runtimeMeters.close();
     if (http != null) {
       http.close();
     }
