@@ -14,6 +14,7 @@ import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.io.GeneratedEventJson;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -28,10 +29,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -81,13 +82,8 @@ class PrometheusScrapeIT {
 
   @BeforeAll
   static void startTandemAndLearnTheFirstHalf() throws Exception {
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    events = "obs-events-" + suffix;
-    String requests = "obs-requests-" + suffix;
-    String predictions = "obs-predictions-" + suffix;
-    String deadLetter = "obs-dead-letter-" + suffix;
-    String applicationId = "obs-app-" + suffix;
-    SharedKafka.createTopics(PARTITIONS, List.of(events, requests, predictions, deadLetter));
+    TandemRun run = new TandemRun("obs", PARTITIONS).createTopics();
+    events = run.events;
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     StreamGenerator generator = new StreamGenerator(GeneratorConfig.defaults().withSeed(6)
         .withEvents(CTR_EVENTS, PREFERENCE_EVENTS));
@@ -99,26 +95,8 @@ class PrometheusScrapeIT {
     assertThat(records).hasSize(CTR_EVENTS + PREFERENCE_EVENTS);
     firstHalf = records.subList(0, records.size() / 2);
     secondHalf = records.subList(records.size() / 2, records.size());
-    TandemConfig config = TandemConfig.defaults()
-        .with("bootstrap.servers", SharedKafka.bootstrapServers())
-        .with("application.id", applicationId)
-        .with("state.dir", tempDir.resolve("state").toString())
-        .with("commit.interval.ms", "200")
-        .with("topics.events", events)
-        .with("topics.requests", requests)
-        .with("topics.predictions", predictions)
-        .with("topics.dead-letter", deadLetter)
-        .with("topics.transfer-updates", applicationId + "-transfer-updates")
-        .with("topics.tasks", applicationId + "-tasks")
-        .with("topics.partitions", String.valueOf(PARTITIONS))
-        .with("learner.batch.size", "32")
-        .with("learner.batch.linger.ms", "50")
-        .with("model.embedding.dim", "8")
-        .with("model.experts", "2")
-        .with("model.expert.size", "16")
-        .with("model.tower.size", "8")
-        .with("http.bind", "127.0.0.1")
-        .with("http.port", "0");
+    TandemConfig config = run.config(tempDir.resolve("state"),
+        Map.of("http.bind", "127.0.0.1", "http.port", "0"));
     app = TandemApp.startServing(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (app.state() != KafkaStreams.State.RUNNING) {

@@ -9,6 +9,7 @@ import io.tandem.schemas.RejectionReason;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.metrics.TandemMeters;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

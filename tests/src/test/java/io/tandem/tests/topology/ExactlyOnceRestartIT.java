@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;

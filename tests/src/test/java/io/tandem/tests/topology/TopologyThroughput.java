@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
-package io.tandem.tests.topology;
+package io.tandem.tests.support;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
-import io.tandem.tests.support.SharedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,18 +14,19 @@ import org.apache.kafka.streams.KafkaStreams;
  * One test's Tandem deployment on the shared broker: its own topics, application id and state
  * directory, a small model, and helpers to start the app and wait for it to run.
  */
-final class TandemRun {
+public final class TandemRun {
 
   private static final Duration STARTUP = Duration.ofSeconds(30);
 
-  final String events;
-  final String requests;
-  final String predictions;
-  final String deadLetter;
-  final String applicationId;
-  final int partitions;
+  public final String events;
+  public final String requests;
+  public final String predictions;
+  public final String deadLetter;
+  public final String applicationId;
+  public final int partitions;
 
-  TandemRun(String name, int partitions) {
+  /** Names this run's topics and application id after {@code name} plus a random suffix. */
+  public TandemRun(String name, int partitions) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     this.events = name + "-events-" + suffix;
     this.requests = name + "-requests-" + suffix;
@@ -37,13 +37,13 @@ final class TandemRun {
   }
 
   /** Creates the four topics with {@link #partitions} partitions each. */
-  TandemRun createTopics() {
+  public TandemRun createTopics() {
     SharedKafka.createTopics(partitions, List.of(events, requests, predictions, deadLetter));
     return this;
   }
 
   /** The configuration: these topics, this app id, {@code stateDir}, a small fast model. */
-  TandemConfig config(Path stateDir, Map<String, String> extra) {
+  public TandemConfig config(Path stateDir, Map<String, String> extra) {
     TandemConfig c = TandemConfig.defaults()
         .with("bootstrap.servers", SharedKafka.bootstrapServers())
         .with("application.id", applicationId)
@@ -69,7 +69,7 @@ final class TandemRun {
   }
 
   /** Starts the app and waits until Kafka Streams is RUNNING. */
-  static TandemApp start(TandemConfig config, SimpleMeterRegistry meters)
+  public static TandemApp start(TandemConfig config, SimpleMeterRegistry meters)
       throws InterruptedException {
     TandemApp app = TandemApp.start(config, meters);
     long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -84,7 +84,7 @@ final class TandemRun {
   }
 
   /** A labelled event's JSON: task ctr (label i % 2) or preference (label 1 + i % 5). */
-  static String event(int i, String task) {
+  public static String event(int i, String task) {
     double label = task.equals("ctr") ? i % 2 : 1 + i % 5;
     return "{\"id\":\"e-" + i + "\",\"task\":\"" + task + "\",\"user\":\"" + user(i)
         + "\",\"item\":\"i" + (i % 37) + "\",\"label\":" + (long) label + ",\"ts\":"
@@ -93,12 +93,12 @@ final class TandemRun {
   }
 
   /** The user of event {@code i}. */
-  static String user(int i) {
+  public static String user(int i) {
     return "u" + (i % 50);
   }
 
   /** The string value of a top-level field of a flat JSON object. */
-  static String field(String json, String name) {
+  public static String field(String json, String name) {
     String marker = "\"" + name + "\":\"";
     int start = json.indexOf(marker);
     if (start < 0) {
