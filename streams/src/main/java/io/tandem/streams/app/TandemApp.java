@@ -1,6 +1,8 @@
 package io.tandem.streams.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.streams.config.TandemConfig;
@@ -9,18 +11,20 @@ import io.tandem.streams.http.DeferredKeyOwnerLocator;
 import io.tandem.streams.http.HttpSettings;
 import io.tandem.streams.http.KafkaStreamsKeyOwnerLocator;
 import io.tandem.streams.http.TandemHttpServer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.tandem.streams.metrics.RuntimeMeters;
 import io.tandem.streams.metrics.TandemMeters;
 import io.tandem.streams.topology.IncompatibleModelStateException;
 import io.tandem.streams.topology.LiveModels;
 import io.tandem.streams.topology.ModelStores;
 import io.tandem.streams.topology.TandemTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -201,6 +205,24 @@ public final class TandemApp implements AutoCloseable {
       }
       TandemMeters.taskGauge(registry, TandemMeters.TASK_LOSS_WEIGHT, name, models,
           m -> m.lossWeight(name));
+      for (TaskSettings source : config.taskSettings()) {
+        String sourceName = source.name();
+        if (!sourceName.equals(name)) {
+          TandemMeters.taskAffinity(registry, name, sourceName, models,
+              m -> m.affinity(sourceName, name));
+        }
+      }
+    }
+    // The table names (user, item, ctx.<field>) as the model itself names them.
+    List<TaskSpec> tasks = config.taskSettings().stream().map(TaskSettings::spec).toList();
+    Set<String> tables = MultiTaskModel.create(TandemTopology.modelConfig(config), tasks).stats()
+        .tables().keySet();
+    for (String table : new TreeSet<>(tables)) {
+      TandemMeters.embeddingRows(registry, table, models, m -> m.tableStats(table).rows());
+      TandemMeters.embeddingCounter(registry, TandemMeters.EMBEDDING_ADMISSIONS, table, models,
+          m -> m.tableStats(table).admissions());
+      TandemMeters.embeddingCounter(registry, TandemMeters.EMBEDDING_EVICTIONS, table, models,
+          m -> m.tableStats(table).evictions());
     }
   }
 

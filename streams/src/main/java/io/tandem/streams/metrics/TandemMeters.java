@@ -2,9 +2,11 @@ package io.tandem.streams.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
@@ -43,12 +45,41 @@ public final class TandemMeters {
   /** Current loss weight of a task. Tag {@link #TAG_TASK}. */
   public static final String TASK_LOSS_WEIGHT = "tandem.task.loss.weight";
 
+  /** Time from a request record's timestamp to its prediction being handed to the producer. */
+  public static final String REQUEST_LATENCY = "tandem.request.latency";
+  /** Admitted rows of an embedding table, summed over the local models. Tag {@link #TAG_TABLE}. */
+  public static final String EMBEDDING_ROWS = "tandem.embedding.rows";
+  /** Rows admitted to an embedding table, summed over the local models. Tag {@link #TAG_TABLE}. */
+  public static final String EMBEDDING_ADMISSIONS = "tandem.embedding.admissions";
+  /** Rows and pending ids expired from a table, summed over the local models. Tag {@link #TAG_TABLE}. */
+  public static final String EMBEDDING_EVICTIONS = "tandem.embedding.evictions";
+  /** Online affinity of one task's gradient to another's. Tags {@link #TAG_TASK}, {@link #TAG_SOURCE_TASK}. */
+  public static final String TASK_AFFINITY = "tandem.task.affinity";
+
+  /** Drift alarms raised on a task's loss signal. Tags {@link #TAG_TASK}, {@link #TAG_DETECTOR}. */
+  public static final String DRIFT_DETECTIONS = "tandem.drift.detections";
+  /**
+   * Transfer updates published (one when a candidate starts, one when the guard decides). Tags
+   * {@link #TAG_TASK}, {@link #TAG_ACTION}, {@link #TAG_DECISION}.
+   */
+  public static final String TRANSFER_UPDATES = "tandem.transfer.updates";
+
   /** Tag key: a declared task name. */
   public static final String TAG_TASK = "task";
   /** Tag key: a rejection reason code. */
   public static final String TAG_REASON = "reason";
   /** Tag key: {@code event} or {@code request}. */
   public static final String TAG_SOURCE = "source";
+  /** Tag key: an embedding table ({@code user}, {@code item}, {@code ctx.<declared field>}). */
+  public static final String TAG_TABLE = "table";
+  /** Tag key: a drift detector ({@code adwin}, {@code page-hinkley}, {@code ddm}). */
+  public static final String TAG_DETECTOR = "detector";
+  /** Tag key: a transfer action ({@code transfer}, {@code onboard}). */
+  public static final String TAG_ACTION = "action";
+  /** Tag key: a transfer decision ({@code started}, {@code promoted}, {@code rolled_back}). */
+  public static final String TAG_DECISION = "decision";
+  /** Tag key: the task whose gradient helps (a declared task name). */
+  public static final String TAG_SOURCE_TASK = "source_task";
 
   private TandemMeters() {}
 
@@ -164,6 +195,110 @@ public final class TandemMeters {
         .description(description)
         .baseUnit(unit)
         .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .register(registry);
+  }
+
+  /**
+   * The {@link #REQUEST_LATENCY} timer, with a percentile histogram (Prometheus computes p50/p99
+   * with {@code histogram_quantile}) over 100 µs .. 10 s.
+   */
+  public static Timer requestLatency(MeterRegistry registry) {
+    return Timer.builder(REQUEST_LATENCY)
+        .description("Time from a prediction request's record timestamp to its prediction being"
+            + " published")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  /**
+   * Registers the {@link #EMBEDDING_ROWS} gauge of one table.
+   *
+   * @param table an embedding table name
+   * @param target the object the gauge reads (held weakly by Micrometer)
+   * @param rows reads the row count from {@code target}
+   */
+  public static <T> Gauge embeddingRows(MeterRegistry registry, String table, T target,
+      ToDoubleFunction<T> rows) {
+    return Gauge.builder(EMBEDDING_ROWS, target, rows)
+        .description("Admitted rows of an embedding table, over this instance's models")
+        .baseUnit("rows")
+        .tag(TAG_TABLE, Objects.requireNonNull(table, "table"))
+        .register(registry);
+  }
+
+  /**
+   * Registers the {@link #EMBEDDING_ADMISSIONS} or {@link #EMBEDDING_EVICTIONS} counter of one
+   * table. The count is the sum over the models this instance holds now, so it can drop when a
+   * rebalance moves a model away (Prometheus' {@code rate} treats that as a counter reset).
+   *
+   * @param name {@link #EMBEDDING_ADMISSIONS} or {@link #EMBEDDING_EVICTIONS}
+   * @param table an embedding table name
+   * @param target the object the counter reads (held weakly by Micrometer)
+   * @param count reads the cumulative count from {@code target}
+   * @throws IllegalArgumentException if {@code name} is neither
+   */
+  public static <T> FunctionCounter embeddingCounter(MeterRegistry registry, String name,
+      String table, T target, ToDoubleFunction<T> count) {
+    String description = switch (name) {
+      case EMBEDDING_ADMISSIONS -> "Rows admitted to an embedding table, over this instance's"
+          + " models";
+      case EMBEDDING_EVICTIONS -> "Rows and pending ids expired from an embedding table, over"
+          + " this instance's models";
+      default -> throw new IllegalArgumentException("name: not an embedding counter, got '" + name
+          + "'; expected " + EMBEDDING_ADMISSIONS + " or " + EMBEDDING_EVICTIONS);
+    };
+    return FunctionCounter.builder(name, target, count)
+        .description(description)
+        .baseUnit("rows")
+        .tag(TAG_TABLE, Objects.requireNonNull(table, "table"))
+        .register(registry);
+  }
+
+  /**
+   * Registers the {@link #TASK_AFFINITY} gauge of one ordered task pair.
+   *
+   * @param task the task helped
+   * @param sourceTask the task whose gradient helps
+   * @param target the object the gauge reads (held weakly by Micrometer)
+   * @param value reads the affinity (cosine, -1..1; NaN while unmeasured) from {@code target}
+   */
+  public static <T> Gauge taskAffinity(MeterRegistry registry, String task, String sourceTask,
+      T target, ToDoubleFunction<T> value) {
+    return Gauge.builder(TASK_AFFINITY, target, value)
+        .description("Online affinity (gradient cosine on the shared part) of source_task's"
+            + " gradient to task's")
+        .baseUnit("ratio")
+        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .tag(TAG_SOURCE_TASK, Objects.requireNonNull(sourceTask, "sourceTask"))
+        .register(registry);
+  }
+
+  /** The {@link #DRIFT_DETECTIONS} counter of one task and detector. */
+  public static Counter driftDetections(MeterRegistry registry, String task, String detector) {
+    return Counter.builder(DRIFT_DETECTIONS)
+        .description("Drift alarms raised on a task's prequential loss signal")
+        .baseUnit("alarms")
+        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .tag(TAG_DETECTOR, Objects.requireNonNull(detector, "detector"))
+        .register(registry);
+  }
+
+  /**
+   * The {@link #TRANSFER_UPDATES} counter of one task, action and decision.
+   *
+   * @param action {@code transfer} or {@code onboard}
+   * @param decision {@code started}, {@code promoted} or {@code rolled_back}
+   */
+  public static Counter transferUpdates(MeterRegistry registry, String task, String action,
+      String decision) {
+    return Counter.builder(TRANSFER_UPDATES)
+        .description("Transfer updates published: candidates started and guard decisions")
+        .baseUnit("updates")
+        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .tag(TAG_ACTION, Objects.requireNonNull(action, "action"))
+        .tag(TAG_DECISION, Objects.requireNonNull(decision, "decision"))
         .register(registry);
   }
 }

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@link ModelStores#PENDING_STORE}; a full buffer is flushed; a request is answered from the
  * current model and forwarded immediately. A flush: predict the batch (one
  * {@link io.tandem.schemas.PredictionSource#EVENT} prediction per event, forwarded with the
- * event's record timestamp), learn, write the dirty rows and the dense blob, clear the pending
- * entries. {@link #close} unregisters the model.
+ * event's record timestamp), learn, write the dirty rows, clear the pending entries. The dense
+ * blob is written once per commit, just before it ({@link BeforeCommitHooks}). {@link #close}
+ * unregisters the model and the hook.
  */
 final class LearnerProcessor extends ContextualProcessor<String, Inbound, String, Prediction> {
 
@@ -58,6 +59,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final JsonCodec<LabelledEvent> eventCodec;
   private final LiveModels models;
   private final MeterRegistry meters;
+  private final BeforeCommitHooks hooks;
+  private final Runnable saveDense = this::saveDenseIfChanged;
 
   private final List<Pending> buffer = new ArrayList<>();
   private final Map<String, Counter> consumed = new HashMap<>();
@@ -69,14 +72,16 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private PrequentialTrainer trainer;
   private LiveModel live;
   private long nextSequence;
+  private boolean denseChanged;
   private Counter eventPredictions;
   private Counter requestPredictions;
   private DistributionSummary batchSizes;
   private Timer trainTime;
+  private Timer requestLatency;
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
-      MeterRegistry meters) {
+      MeterRegistry meters, BeforeCommitHooks hooks) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -84,6 +89,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
     this.models = Objects.requireNonNull(models, "models");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.hooks = Objects.requireNonNull(hooks, "hooks");
   }
 
   @Override
@@ -104,9 +110,11 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     requestPredictions = TandemMeters.predictionsPublished(meters, "request");
     batchSizes = TandemMeters.batchSize(meters);
     trainTime = TandemMeters.batchTrainTime(meters);
+    requestLatency = TandemMeters.requestLatency(meters);
     reloadPending();
     live = LiveModel.of(context.taskId().toString(), context.taskId().partition(), trainer, model);
     models.register(live);
+    hooks.register(context.taskId(), saveDense);
     Duration interval = linger.isZero() ? Duration.ofMillis(1) : linger;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
@@ -130,6 +138,10 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       Prediction answer = trainer.answer(r.request());
       context().forward(new Record<>(answer.user(), answer, record.timestamp()));
       requestPredictions.increment();
+      // Record timestamps are milliseconds (the producer's clock by default); a clock ahead of
+      // ours counts as zero rather than as a negative latency.
+      requestLatency.record(Duration.ofMillis(
+          Math.max(0, System.currentTimeMillis() - record.timestamp())));
     } else {
       throw new IllegalStateException("the learner received " + value
           + "; rejected records must have been routed to the dead-letter topic");
@@ -148,21 +160,20 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     long start = System.nanoTime();
     PrequentialTrainer.BatchResult result = trainer.predictThenLearn(events);
     Map<RowKey, byte[]> dirty;
-    byte[] dense;
     trainer.lock().lock();
     try {
       dirty = model.drainDirtyRows();
-      dense = model.exportDense();
     } finally {
       trainer.lock().unlock();
     }
+    denseChanged = true;
     trainTime.record(Duration.ofNanos(System.nanoTime() - start));
     for (int i = 0; i < buffer.size(); i++) {
       Prediction p = result.predictions().get(i);
       context().forward(new Record<>(p.user(), p, buffer.get(i).timestamp()));
     }
     eventPredictions.increment(buffer.size());
-    ModelStores.save(dirty, dense, denseStore, rowsStore);
+    ModelStores.saveRows(dirty, rowsStore);
     for (Pending p : buffer) {
       pendingStore.delete(p.sequence());
       Counter c = trained.get(p.event().task());
@@ -174,8 +185,28 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     buffer.clear();
   }
 
+  /**
+   * The before-commit action: writes the dense blob if a batch was learned since the last write.
+   * Runs on the stream thread while Kafka Streams commits this task.
+   */
+  private void saveDenseIfChanged() {
+    if (!denseChanged) {
+      return;
+    }
+    byte[] dense;
+    trainer.lock().lock();
+    try {
+      dense = model.exportDense();
+    } finally {
+      trainer.lock().unlock();
+    }
+    ModelStores.saveDense(dense, denseStore);
+    denseChanged = false;
+  }
+
   @Override
   public void close() {
+    hooks.unregister(context().taskId(), saveDense);
     if (live != null) {
       models.unregister(live);
     }

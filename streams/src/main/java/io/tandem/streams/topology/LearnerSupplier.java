@@ -24,6 +24,7 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final JsonCodec<LabelledEvent> eventCodec;
   private final LiveModels models;
   private final MeterRegistry meters;
+  private final BeforeCommitHooks hooks = new BeforeCommitHooks();
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
       JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters) {
@@ -39,14 +40,14 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   @Override
   public Processor<String, Inbound, String, Prediction> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters);
+        meters, hooks);
   }
 
   @Override
   public Set<StoreBuilder<?>> stores() {
     Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
     stores.add(ModelStores.rows());
-    stores.add(ModelStores.dense());
+    stores.add(ModelStores.dense(hooks));
     stores.add(ModelStores.pending());
     return stores;
   }

@@ -1,5 +1,6 @@
 package io.tandem.streams.topology;
 
+import io.tandem.model.ModelStats;
 import io.tandem.model.TaskSpec;
 import io.tandem.streams.http.PredictionService;
 import io.tandem.streams.http.ServingModel;
@@ -140,6 +141,55 @@ public final class LiveModels implements PredictionService {
         sum += w;
         n++;
       }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  /**
+   * One embedding table's counters summed over the local models (zeros while none holds the
+   * table).
+   *
+   * @param table a table name, e.g. {@code user}
+   */
+  public ModelStats.TableStats tableStats(String table) {
+    long rows = 0;
+    long pending = 0;
+    long admissions = 0;
+    long evictions = 0;
+    for (LiveModel m : byTask.values()) {
+      ModelStats stats;
+      m.trainer().lock().lock();
+      try {
+        stats = m.model().stats();
+      } finally {
+        m.trainer().lock().unlock();
+      }
+      ModelStats.TableStats t = stats.tables().get(table);
+      if (t != null) {
+        rows += t.rows();
+        pending += t.pending();
+        admissions += t.admissions();
+        evictions += t.evictions();
+      }
+    }
+    return new ModelStats.TableStats(rows, pending, admissions, evictions);
+  }
+
+  /**
+   * The affinity of {@code fromTask}'s gradient to {@code toTask}'s, averaged over the local
+   * models; NaN while none is registered.
+   */
+  public double affinity(String fromTask, String toTask) {
+    double sum = 0;
+    int n = 0;
+    for (LiveModel m : byTask.values()) {
+      m.trainer().lock().lock();
+      try {
+        sum += m.model().affinity(fromTask, toTask);
+      } finally {
+        m.trainer().lock().unlock();
+      }
+      n++;
     }
     return n == 0 ? Double.NaN : sum / n;
   }

@@ -30,10 +30,12 @@ import org.apache.kafka.streams.state.Stores;
  *       so a crash or rebalance between commit and batch neither loses nor repeats it.
  * </ul>
  * All three are persistent (RocksDB), changelogged (compacted topics
- * {@code <application.id>-<store>-changelog}) and cached: between commits the record cache keeps
- * only the newest value per key, so the dense blob written after every batch reaches the
- * changelog once per commit. Under {@code exactly_once_v2} store updates, predictions and input
- * offsets commit in one transaction.
+ * {@code <application.id>-<store>-changelog}) and cached. Rows and pending events are written
+ * after every micro-batch; the dense blob (about 1 MB, whose serialisation costs more than half
+ * a 64-event training step) is written once per commit, by the {@link BeforeCommitHooks
+ * before-commit action} the learner registers and the {@link SaveOnCommitStore} around the dense
+ * store runs, so it still commits together with the rows. Under {@code exactly_once_v2} store
+ * updates, predictions and input offsets commit in one transaction.
  */
 public final class ModelStores {
 
@@ -66,9 +68,10 @@ public final class ModelStores {
         Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
   }
 
-  static StoreBuilder<KeyValueStore<String, byte[]>> dense() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DENSE_STORE),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled()
+  static StoreBuilder<KeyValueStore<String, byte[]>> dense(BeforeCommitHooks hooks) {
+    return new SaveOnCommitStore.Builder(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DENSE_STORE),
+            Serdes.String(), Serdes.ByteArray()), hooks).withCachingEnabled()
         .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
             String.valueOf(MAX_DENSE_BYTES + DENSE_RECORD_OVERHEAD)));
   }
@@ -108,20 +111,8 @@ public final class ModelStores {
     return found;
   }
 
-  /**
-   * Writes the rows changed since the last save and the dense blob to the stores.
-   *
-   * @throws IncompatibleModelStateException if the blob exceeds {@link #MAX_DENSE_BYTES} (a
-   *     smaller model configuration is needed; nothing is written then)
-   */
-  static void save(Map<RowKey, byte[]> dirtyRows, byte[] denseBlob,
-      KeyValueStore<String, byte[]> dense, KeyValueStore<Bytes, byte[]> rows) {
-    if (denseBlob.length > MAX_DENSE_BYTES) {
-      throw new IncompatibleModelStateException("the model's dense state is " + denseBlob.length
-          + " bytes, more than the " + MAX_DENSE_BYTES + " bytes its changelog record may hold;"
-          + " configure a smaller model (model.embedding.dim, model.experts, model.expert.size,"
-          + " model.hidden.sizes, model.tower.size)", null);
-    }
+  /** Writes the rows changed since the last save (an evicted row, mapped to null, is deleted). */
+  static void saveRows(Map<RowKey, byte[]> dirtyRows, KeyValueStore<Bytes, byte[]> rows) {
     for (Map.Entry<RowKey, byte[]> row : dirtyRows.entrySet()) {
       Bytes key = Bytes.wrap(row.getKey().toBytes());
       if (row.getValue() == null) {
@@ -129,6 +120,21 @@ public final class ModelStores {
       } else {
         rows.put(key, row.getValue());
       }
+    }
+  }
+
+  /**
+   * Writes the dense blob.
+   *
+   * @throws IncompatibleModelStateException if the blob exceeds {@link #MAX_DENSE_BYTES} (a
+   *     smaller model configuration is needed; nothing is written then)
+   */
+  static void saveDense(byte[] denseBlob, KeyValueStore<String, byte[]> dense) {
+    if (denseBlob.length > MAX_DENSE_BYTES) {
+      throw new IncompatibleModelStateException("the model's dense state is " + denseBlob.length
+          + " bytes, more than the " + MAX_DENSE_BYTES + " bytes its changelog record may hold;"
+          + " configure a smaller model (model.embedding.dim, model.experts, model.expert.size,"
+          + " model.hidden.sizes, model.tower.size)", null);
     }
     dense.put(DENSE_KEY, denseBlob);
   }

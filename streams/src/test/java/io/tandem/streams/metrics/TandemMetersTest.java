@@ -30,20 +30,37 @@ class TandemMetersTest {
         TandemMeters.TASK_RMSE, TandemMeters.TASK_LOSS_WEIGHT}) {
       TandemMeters.taskGauge(registry, name, "ctr", version, v -> 0.5);
     }
+    TandemMeters.requestLatency(registry);
+    TandemMeters.embeddingRows(registry, "user", version, v -> 3);
+    TandemMeters.embeddingCounter(registry, TandemMeters.EMBEDDING_ADMISSIONS, "user", version,
+        v -> 4);
+    TandemMeters.embeddingCounter(registry, TandemMeters.EMBEDDING_EVICTIONS, "user", version,
+        v -> 1);
+    TandemMeters.taskAffinity(registry, "ctr", "preference", version, v -> 0.25);
+    TandemMeters.driftDetections(registry, "ctr", "adwin");
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "promoted");
 
     // Then
-    assertThat(registry.getMeters()).hasSize(11);
+    assertThat(registry.getMeters()).hasSize(18);
     for (Meter meter : registry.getMeters()) {
       Meter.Id id = meter.getId();
       assertThat(id.getName()).startsWith("tandem.").matches("[a-z.]+");
+      assertThat(id.getTags().stream().map(t -> t.getKey()).toList()).as(id.getName())
+          .doesNotHaveDuplicates();
       assertThat(id.getDescription()).as(id.getName()).isNotBlank();
-      if (!id.getName().equals(TandemMeters.BATCH_TRAIN_TIME)) {
+      if (meter.getId().getType() != Meter.Type.TIMER) {
         assertThat(id.getBaseUnit()).as(id.getName()).isNotBlank();
       }
       assertThat(id.getTags()).allSatisfy(tag -> assertThat(tag.getKey())
-          .isIn(TandemMeters.TAG_TASK, TandemMeters.TAG_REASON, TandemMeters.TAG_SOURCE));
+          .isIn(TandemMeters.TAG_TASK, TandemMeters.TAG_REASON, TandemMeters.TAG_SOURCE,
+              TandemMeters.TAG_TABLE, TandemMeters.TAG_SOURCE_TASK, TandemMeters.TAG_DETECTOR,
+              TandemMeters.TAG_ACTION, TandemMeters.TAG_DECISION));
     }
     assertThat(registry.get(TandemMeters.MODEL_VERSION).gauge().value()).isEqualTo(7.0);
+    assertThat(registry.get(TandemMeters.TASK_AFFINITY).tags("task", "ctr", "source_task",
+        "preference").gauge().value()).isEqualTo(0.25);
+    assertThat(registry.get(TandemMeters.EMBEDDING_EVICTIONS).tag("table", "user")
+        .functionCounter().count()).isEqualTo(1.0);
   }
 
   @Test
