@@ -63,6 +63,12 @@ import java.util.TreeMap;
  * ({@link #writeSnapshot}) holds both. Restoring either and continuing gives bit-identical results
  * to never stopping.
  *
+ * <p>Transfer support ({@code io.tandem.model.transfer}): one task at a time may carry a shadow
+ * candidate tower ({@link #attachShadow}) that is trained beside the incumbent on that task's
+ * events without sending gradient into shared state, scored by {@link #predictShadow}, and then
+ * promoted or discarded; a task's tower learning rate and loss weight can be boosted for a
+ * recovery span. Both are part of the dense blob (format version 2).
+ *
  * <p>Plain Java arrays throughout: at these layer sizes ND4J's fixed cost per operation exceeds
  * the arithmetic (measurements in the {@code nn} package comment). Deterministic: no wall clock, no unseeded randomness, fixed iteration orders.
  *
@@ -126,6 +132,28 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private long nextSweep;
   private long lastAffinityEvents;
 
+  // A shadow candidate tower for one task (see attachShadow): its own parameters, gradient and
+  // optimizer state, laid out as a tower at offset 0; it reads the task's representation but never
+  // sends gradient into the shared part or the embeddings.
+  private final Tower shadowTower;
+  private final int towerLength;
+  private final double[] shadowParams;
+  private final double[] shadowGrads;
+  private final double[] shadowState;
+  private final double[] shadowDx;
+  private int shadowTask = -1;
+  private double shadowBoost = 1.0;
+  private long shadowSteps;
+  // A learning-rate boost of one task's tower until a model event count (after a promotion).
+  private int boostTask = -1;
+  private double boostFactor = 1.0;
+  private long boostUntil;
+  // A loss-weight boost of one task (gradient into its tower, the shared part and the embeddings)
+  // until a model event count.
+  private int lossBoostTask = -1;
+  private double lossBoostFactor = 1.0;
+  private long lossBoostUntil;
+
   private MultiTaskModel(ModelConfig config, List<TaskSpec> tasks) {
     this.config = config;
     this.tasks = tasks;
@@ -168,6 +196,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
       case ADAM -> new Adam();
     };
     this.optimizerState = new double[optimizer.stateSlots() * offset];
+    this.shadowTower = new Tower(0, shared.outputSize(), config.towerSize());
+    this.towerLength = shadowTower.end();
+    this.shadowParams = new double[towerLength];
+    this.shadowGrads = new double[towerLength];
+    this.shadowState = new double[optimizer.stateSlots() * towerLength];
+    this.shadowDx = new double[shared.outputSize()];
 
     int slots = optimizer.stateSlots();
     this.userTable = new EmbeddingTable(USER, dim, slots, config.admissionThreshold(),
@@ -347,8 +381,16 @@ public final class MultiTaskModel implements MultiTaskLearner {
         double z = towers[t].forward(params, representation);
         double scale = scales[t];
         lossSums[t] += scale * Losses.trainingLoss(task, z, label);
-        double dz = weights[t] * scale / labelCounts[t] * Losses.trainingGradient(task, z, label);
+        double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
+        double dz = boost * weights[t] * scale / labelCounts[t]
+            * Losses.trainingGradient(task, z, label);
         towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation);
+        if (t == shadowTask) {
+          double zs = shadowTower.forward(shadowParams, representation);
+          double dzs = weights[t] * scale / labelCounts[t]
+              * Losses.trainingGradient(task, zs, label);
+          shadowTower.backward(shadowParams, representation, dzs, shadowGrads, 0, null, shadowDx);
+        }
         if (split) {
           shared.backward(params, input, t, dRepresentation, taskGrads[t], 0, null, dInput);
         } else {
@@ -368,6 +410,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
       lastAffinityEvents = events;
     }
     updateDense();
+    if (shadowTask >= 0 && present[shadowTask]) {
+      shadowSteps++;
+      optimizer.updateDenseInPlace(shadowParams, shadowGrads, shadowState, 0, towerLength,
+          shadowSteps, config.denseLearningRate() * shadowBoost);
+      Arrays.fill(shadowGrads, 0.0);
+    }
     updateRows();
     weighting.observe(meanLosses, present,
         weighting.needsSharedGradientNorms() ? norms : null);
@@ -423,6 +471,211 @@ public final class MultiTaskModel implements MultiTaskLearner {
     return new ModelStats(tables, userTable.bytesPerRow(), params.length, version);
   }
 
+  // ---------------------------------------------------------------- shadow candidate towers
+
+  /** How {@link #attachShadow} initialises a candidate tower. */
+  public enum ShadowStart {
+    /** A copy of the task's incumbent tower (only the optimizer state starts afresh). */
+    COPY_INCUMBENT,
+    /**
+     * Hidden layer: the weighted average of the source tasks' tower hidden layers (weights
+     * normalised to sum 1); output weights 0; output bias {@code outputBias}.
+     */
+    BLEND_SOURCES,
+    /**
+     * Hidden layer freshly initialised (seeded by the configuration's seed and the model
+     * version); output weights 0; output bias {@code outputBias}.
+     */
+    RESET
+  }
+
+  /**
+   * Starts a shadow candidate tower for {@code task}: from now on every {@link #learn} also trains
+   * the candidate on that task's labelled events, with the same loss weighting, fresh optimizer
+   * state and the dense learning rate times {@code learningRateBoost}. The candidate reads the
+   * task's representation (for MMoE: through the task's incumbent gate) and sends no gradient
+   * into the shared part, the gates or the embeddings, so the incumbent model learns exactly as
+   * it would without it. Its state is part of {@link #exportDense()}.
+   *
+   * @param task the task; must exist
+   * @param start how the candidate is initialised; not null
+   * @param sourceWeights for {@link ShadowStart#BLEND_SOURCES}: source task to weight (each a
+   *     known task other than {@code task}, weights finite and &gt; 0; at least one); ignored
+   *     otherwise
+   * @param outputBias the candidate's output bias in the training space (a logit for a binary
+   *     task, a normalised label for a regression) for {@code BLEND_SOURCES} and {@code RESET};
+   *     finite
+   * @param learningRateBoost factor on the dense learning rate for the candidate, in [1, 100]
+   * @throws IllegalArgumentException for an unknown task or a bad source, weight, bias or boost
+   * @throws IllegalStateException if a shadow candidate is already attached
+   */
+  public void attachShadow(String task, ShadowStart start, Map<String, Double> sourceWeights,
+      double outputBias, double learningRateBoost) {
+    int t = indexOf(task);
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(sourceWeights, "sourceWeights");
+    if (shadowTask >= 0) {
+      throw new IllegalStateException("attachShadow: a shadow candidate for task '"
+          + tasks.get(shadowTask).name() + "' is already attached; promote or discard it first");
+    }
+    if (!Double.isFinite(outputBias)) {
+      throw new IllegalArgumentException("outputBias: must be finite, got " + outputBias);
+    }
+    if (!(learningRateBoost >= 1.0 && learningRateBoost <= 100.0)) {
+      throw new IllegalArgumentException(
+          "learningRateBoost: must be in [1, 100], got " + learningRateBoost);
+    }
+    Tower incumbent = towers[t];
+    int hiddenLength = incumbent.hiddenEnd() - incumbent.offset();
+    switch (start) {
+      case COPY_INCUMBENT ->
+          System.arraycopy(params, incumbent.offset(), shadowParams, 0, towerLength);
+      case BLEND_SOURCES -> {
+        if (sourceWeights.isEmpty()) {
+          throw new IllegalArgumentException("sourceWeights: BLEND_SOURCES needs at least one"
+              + " source task");
+        }
+        double total = 0;
+        for (Map.Entry<String, Double> e : sourceWeights.entrySet()) {
+          int source = indexOf(e.getKey());
+          double w = e.getValue() == null ? Double.NaN : e.getValue();
+          if (source == t || !(Double.isFinite(w) && w > 0)) {
+            throw new IllegalArgumentException("sourceWeights." + e.getKey() + ": must be"
+                + " another task with a finite weight > 0, got " + e.getValue());
+          }
+          total += w;
+        }
+        Arrays.fill(shadowParams, 0.0);
+        for (Map.Entry<String, Double> e : new TreeMap<>(sourceWeights).entrySet()) {
+          int from = towers[indexOf(e.getKey())].offset();
+          double w = e.getValue() / total;
+          for (int i = 0; i < hiddenLength; i++) {
+            shadowParams[i] += w * params[from + i];
+          }
+        }
+        shadowParams[towerLength - 1] = outputBias;
+      }
+      case RESET -> {
+        Tower fresh = new Tower(0, shared.outputSize(), config.towerSize());
+        fresh.initInPlace(shadowParams, new SplittableRandom(config.seed() ^ (version
+            * 0x9E3779B97F4A7C15L) ^ t));
+        Arrays.fill(shadowParams, hiddenLength, towerLength, 0.0);
+        shadowParams[towerLength - 1] = outputBias;
+      }
+      default -> throw new IllegalStateException("unreachable: " + start);
+    }
+    Arrays.fill(shadowGrads, 0.0);
+    Arrays.fill(shadowState, 0.0);
+    shadowSteps = 0;
+    shadowBoost = learningRateBoost;
+    shadowTask = t;
+  }
+
+  /**
+   * Multiplies {@code task}'s loss weight by {@code factor} for the next {@code events} learned
+   * events (its gradient into its tower, the shared part and the embeddings; a shadow candidate's
+   * training is not affected), replacing any earlier loss boost. Meant for a recovery span after
+   * a drift. Part of {@link #exportDense()}.
+   *
+   * @throws IllegalArgumentException for an unknown task, a factor outside [1, 100] or negative
+   *     events
+   */
+  public void boostLossWeight(String task, double factor, long events) {
+    int t = indexOf(task);
+    if (!(factor >= 1.0 && factor <= 100.0)) {
+      throw new IllegalArgumentException("factor: must be in [1, 100], got " + factor);
+    }
+    if (events < 0) {
+      throw new IllegalArgumentException("events: must be >= 0, got " + events);
+    }
+    lossBoostTask = factor > 1.0 && events > 0 ? t : -1;
+    lossBoostFactor = lossBoostTask < 0 ? 1.0 : factor;
+    lossBoostUntil = lossBoostTask < 0 ? 0 : this.events + events;
+  }
+
+  /** The task whose shadow candidate is attached, or null when none is. */
+  public String shadowTask() {
+    return shadowTask < 0 ? null : tasks.get(shadowTask).name();
+  }
+
+  /**
+   * The shadow candidate's scores for the shadow task on {@code batch} (changes nothing, like
+   * {@link #predict}).
+   *
+   * @return one score per example, in the task's score units
+   * @throws IllegalStateException if no shadow candidate is attached
+   */
+  public double[] predictShadow(List<Example> batch) {
+    Objects.requireNonNull(batch, "batch");
+    if (shadowTask < 0) {
+      throw new IllegalStateException("predictShadow: no shadow candidate is attached");
+    }
+    double[] out = new double[batch.size()];
+    TaskSpec task = tasks.get(shadowTask);
+    for (int i = 0; i < batch.size(); i++) {
+      Example example = batch.get(i);
+      if (example == null) {
+        throw new IllegalArgumentException("batch[" + i + "]: must not be null");
+      }
+      resolveRows(example, false);
+      gatherInput(example);
+      shared.forward(params, input);
+      out[i] = Losses.score(task, shadowTower.forward(shadowParams, shared.output(shadowTask)));
+    }
+    return out;
+  }
+
+  /**
+   * Installs the shadow candidate as its task's tower (with its optimizer state) and detaches
+   * it; the task's tower then learns at the candidate's boosted rate for {@code recoveryEvents}
+   * more learned events (replacing any earlier boost).
+   *
+   * @throws IllegalArgumentException for a negative {@code recoveryEvents}
+   * @throws IllegalStateException if no shadow candidate is attached
+   */
+  public void promoteShadow(long recoveryEvents) {
+    if (recoveryEvents < 0) {
+      throw new IllegalArgumentException("recoveryEvents: must be >= 0, got " + recoveryEvents);
+    }
+    if (shadowTask < 0) {
+      throw new IllegalStateException("promoteShadow: no shadow candidate is attached");
+    }
+    Tower tower = towers[shadowTask];
+    System.arraycopy(shadowParams, 0, params, tower.offset(), towerLength);
+    int n = params.length;
+    for (int s = 0; s < optimizer.stateSlots(); s++) {
+      System.arraycopy(shadowState, s * towerLength, optimizerState, s * n + tower.offset(),
+          towerLength);
+    }
+    if (recoveryEvents > 0 && shadowBoost > 1.0) {
+      boostTask = shadowTask;
+      boostFactor = shadowBoost;
+      boostUntil = events + recoveryEvents;
+    }
+    clearShadow();
+  }
+
+  /**
+   * Drops the shadow candidate; the incumbent is untouched.
+   *
+   * @throws IllegalStateException if no shadow candidate is attached
+   */
+  public void discardShadow() {
+    if (shadowTask < 0) {
+      throw new IllegalStateException("discardShadow: no shadow candidate is attached");
+    }
+    clearShadow();
+  }
+
+  private void clearShadow() {
+    shadowTask = -1;
+    shadowBoost = 1.0;
+    shadowSteps = 0;
+    Arrays.fill(shadowParams, 0.0);
+    Arrays.fill(shadowGrads, 0.0);
+    Arrays.fill(shadowState, 0.0);
+  }
+
   // ---------------------------------------------------------------- state for state stores
 
   /**
@@ -451,6 +704,19 @@ public final class MultiTaskModel implements MultiTaskLearner {
         out.writeLong(table.admissions());
         out.writeLong(table.evictions());
       }
+      out.writeInt(shadowTask);
+      if (shadowTask >= 0) {
+        out.writeDouble(shadowBoost);
+        out.writeLong(shadowSteps);
+        writeDoubles(out, shadowParams);
+        writeDoubles(out, shadowState);
+      }
+      out.writeInt(boostTask);
+      out.writeDouble(boostFactor);
+      out.writeLong(boostUntil);
+      out.writeInt(lossBoostTask);
+      out.writeDouble(lossBoostFactor);
+      out.writeLong(lossBoostUntil);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -468,7 +734,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
   public void importDense(byte[] blob) {
     Objects.requireNonNull(blob, "blob");
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-      SnapshotFormat.readHeader(in, SnapshotFormat.DENSE_MAGIC, "dense blob");
+      int format = SnapshotFormat.readHeader(in, SnapshotFormat.DENSE_MAGIC, "dense blob");
       long print = in.readLong();
       if (print != fingerprint) {
         throw new IllegalArgumentException("dense blob: written by a model with another"
@@ -490,9 +756,51 @@ public final class MultiTaskModel implements MultiTaskLearner {
         EmbeddingTable table = table(name);
         table.restoreCounters(in.readLong(), in.readLong());
       }
+      clearShadow();
+      boostTask = -1;
+      boostFactor = 1.0;
+      boostUntil = 0;
+      lossBoostTask = -1;
+      lossBoostFactor = 1.0;
+      lossBoostUntil = 0;
+      if (format >= 2) {
+        readTransferState(in);
+      }
     } catch (IOException e) {
       throw new IllegalArgumentException("dense blob: truncated or malformed", e);
     }
+  }
+
+  /** Reads the shadow and boost section of a format-2 dense blob. */
+  private void readTransferState(DataInputStream in) throws IOException {
+    int shadow = in.readInt();
+    if (shadow < -1 || shadow >= taskCount) {
+      throw new IllegalArgumentException("dense blob: shadow task index " + shadow
+          + " is out of range for " + taskCount + " tasks");
+    }
+    if (shadow >= 0) {
+      shadowBoost = in.readDouble();
+      shadowSteps = in.readLong();
+      readDoubles(in, shadowParams, "shadow tower parameters");
+      readDoubles(in, shadowState, "shadow tower optimizer state");
+      shadowTask = shadow;
+    }
+    int boost = in.readInt();
+    if (boost < -1 || boost >= taskCount) {
+      throw new IllegalArgumentException("dense blob: boosted task index " + boost
+          + " is out of range for " + taskCount + " tasks");
+    }
+    boostTask = boost;
+    boostFactor = in.readDouble();
+    boostUntil = in.readLong();
+    int lossBoost = in.readInt();
+    if (lossBoost < -1 || lossBoost >= taskCount) {
+      throw new IllegalArgumentException("dense blob: loss-boosted task index " + lossBoost
+          + " is out of range for " + taskCount + " tasks");
+    }
+    lossBoostTask = lossBoost;
+    lossBoostFactor = in.readDouble();
+    lossBoostUntil = in.readLong();
   }
 
   /**
@@ -791,17 +1099,46 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * (a zero gradient is a no-op for them); Adam updates everything.
    */
   private void updateDense() {
-    double rate = config.denseLearningRate();
+    if (boostTask >= 0 && events > boostUntil) {
+      boostTask = -1;
+      boostFactor = 1.0;
+    }
+    if (lossBoostTask >= 0 && events > lossBoostUntil) {
+      lossBoostTask = -1;
+      lossBoostFactor = 1.0;
+    }
     if (optimizer.zeroGradientIsNoOp()) {
       touched.drain((from, to) -> {
-        optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+        updateDenseRange(from, to);
         Arrays.fill(grads, from, to, 0.0);
       });
     } else {
       touched.drain((from, to) -> { });
-      optimizer.updateDenseInPlace(params, grads, optimizerState, 0, params.length, version,
-          rate);
+      updateDenseRange(0, params.length);
       Arrays.fill(grads, 0.0);
+    }
+  }
+
+  /** Updates {@code [from, to)}, the boosted task's tower (if any) at its boosted rate. */
+  private void updateDenseRange(int from, int to) {
+    double rate = config.denseLearningRate();
+    if (boostTask < 0) {
+      optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+      return;
+    }
+    int bFrom = Math.max(from, towers[boostTask].offset());
+    int bTo = Math.min(to, towers[boostTask].end());
+    if (bFrom >= bTo) {
+      optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+      return;
+    }
+    if (from < bFrom) {
+      optimizer.updateDenseInPlace(params, grads, optimizerState, from, bFrom, version, rate);
+    }
+    optimizer.updateDenseInPlace(params, grads, optimizerState, bFrom, bTo, version,
+        rate * boostFactor);
+    if (bTo < to) {
+      optimizer.updateDenseInPlace(params, grads, optimizerState, bTo, to, version, rate);
     }
   }
 

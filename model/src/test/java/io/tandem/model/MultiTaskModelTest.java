@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tandem.model.snapshot.SnapshotFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -159,24 +160,25 @@ class MultiTaskModelTest {
 
   @Test
   void snapshotReaderShouldRejectANewerFormatVersion() throws IOException {
-    // Given a snapshot whose format version field (bytes 4..7) says 2
+    // Given a snapshot whose format version field (bytes 4..7) is one past this build's
+    int newer = SnapshotFormat.VERSION + 1;
     MultiTaskModel model = MultiTaskModel.create(small(ModelConfig.Architecture.MMOE),
         LearnerStreams.TASKS);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     model.writeSnapshot(out);
     byte[] bytes = out.toByteArray();
-    ByteBuffer.wrap(bytes).putInt(4, 2);
+    ByteBuffer.wrap(bytes).putInt(4, newer);
 
     // Then
     assertThatThrownBy(() -> MultiTaskModel.readSnapshot(new ByteArrayInputStream(bytes)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("format version 2")
-        .hasMessageContaining("supports at most version 1");
+        .hasMessageContaining("format version " + newer)
+        .hasMessageContaining("supports at most version " + SnapshotFormat.VERSION);
     byte[] dense = model.exportDense();
-    ByteBuffer.wrap(dense).putInt(4, 3);
+    ByteBuffer.wrap(dense).putInt(4, newer + 1);
     assertThatThrownBy(() -> model.importDense(dense))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("supports at most version 1");
+        .hasMessageContaining("supports at most version " + SnapshotFormat.VERSION);
   }
 
   @Test

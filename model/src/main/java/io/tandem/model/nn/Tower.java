@@ -41,6 +41,15 @@ public final class Tower {
     return outputLayer.end();
   }
 
+  /**
+   * Index of the first parameter of the output layer: {@code [offset(), hiddenEnd())} is the
+   * hidden layer ({@code W1} row-major, then {@code b1}), {@code [hiddenEnd(), end() - 1)} is
+   * {@code w2} and {@code end() - 1} is {@code b2}.
+   */
+  public int hiddenEnd() {
+    return hiddenLayer.end();
+  }
+
   /** Seeded initialisation. */
   public void initInPlace(double[] params, SplittableRandom random) {
     hiddenLayer.initInPlace(params, random, hiddenLayer.heBound());

@@ -14,7 +14,8 @@ import java.io.IOException;
  *       length + row bytes; rows sorted by table, then id;
  *   <li>dense blob: int magic {@link #DENSE_MAGIC} ("TDMD"), int format version, long config
  *       fingerprint, then the learner's counters, dense parameters, optimizer state, numeric
- *       standardiser, weighting and affinity state, table counters.
+ *       standardiser, weighting and affinity state, table counters and (version 2) the
+ *       transfer state: shadow candidate tower and recovery boost.
  * </ul>
  *
  * A reader accepts its own {@link #VERSION} and older, and rejects a newer one with a message
@@ -26,8 +27,15 @@ public final class SnapshotFormat {
   public static final int SNAPSHOT_MAGIC = 0x54444d53;
   /** "TDMD": dense blob. */
   public static final int DENSE_MAGIC = 0x54444d44;
-  /** The format version this build writes and the newest it reads. */
-  public static final int VERSION = 1;
+  /**
+   * The format version this build writes and the newest it reads. Version 2 appends to the dense
+   * blob the shadow candidate tower (int task index or -1; if present: double learning-rate
+   * boost, long step count, its parameters and optimizer state as length-prefixed doubles) and
+   * the recovery boosts (learning rate of a tower, then loss weight of a task: each int task index
+   * or -1, double factor, long until-event); a version-1 blob
+   * reads as "no shadow, no boost".
+   */
+  public static final int VERSION = 2;
 
   private SnapshotFormat() {}
 

@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.DetectorKind;
+import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.http.DeferredKeyOwnerLocator;
@@ -26,6 +28,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -160,13 +164,20 @@ public final class TandemApp implements AutoCloseable {
   }
 
   /**
-   * What to do when a stream thread dies: stop the instance when the stored model does not fit
-   * the configuration (a new thread would fail the same way), otherwise replace the thread.
+   * What to do when a stream thread dies: stop the instance when a new thread would fail the same
+   * way — the stored model does not fit the configuration, or the broker refuses our credentials
+   * or permissions (Kafka's authentication and authorization errors are not retriable) —
+   * otherwise replace the thread.
    */
   static StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof IncompatibleModelStateException) {
         LOG.error("stopping: {}", t.getMessage());
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+        LOG.error("stopping: the broker refused this instance ({}); check security.protocol,"
+            + " sasl.* / ssl.* and the ACLs", t.getMessage());
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       }
     }
@@ -205,6 +216,17 @@ public final class TandemApp implements AutoCloseable {
       }
       TandemMeters.taskGauge(registry, TandemMeters.TASK_LOSS_WEIGHT, name, models,
           m -> m.lossWeight(name));
+      // Drift and transfer counters exist from the start (at 0), so a dashboard's increase()
+      // sees the first alarm and a scrape always lists them.
+      if (config.transfer().detector() != DetectorKind.NONE) {
+        TandemMeters.driftDetections(registry, name, config.transfer().detector().label());
+        if (config.transfer().transferEnabled()) {
+          for (TransferUpdate.Decision decision : TransferUpdate.Decision.values()) {
+            TandemMeters.transferUpdates(registry, name, TransferUpdate.Action.TRANSFER.json(),
+                decision.json());
+          }
+        }
+      }
       for (TaskSettings source : config.taskSettings()) {
         String sourceName = source.name();
         if (!sourceName.equals(name)) {

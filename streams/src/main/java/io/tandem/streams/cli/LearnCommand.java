@@ -4,6 +4,8 @@ import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.metrics.Scores;
+import io.tandem.model.transfer.DetectorKind;
+import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.Codecs;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
@@ -67,6 +69,11 @@ final class LearnCommand implements Callable<Integer> {
       description = "Also write every rejected line as {\"line\",\"reason\",\"message\",\"record\"}.")
   private Path rejects;
 
+  @Option(names = "--updates", paramLabel = "UPDATES.jsonl",
+      description = "Also write the transfer updates the drift watch publishes (the"
+          + " tandem.transfer-updates format): candidates started, promoted, rolled back.")
+  private Path updates;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
@@ -78,7 +85,10 @@ final class LearnCommand implements Callable<Integer> {
     MultiTaskModel model = MultiTaskModel.create(TandemTopology.modelConfig(resolved), tasks);
     PrequentialReplay replay = new PrequentialReplay(
         Codecs.labelledEvents(resolved.tasks(), resolved.maxRecordBytes()), Codecs.predictions(),
-        new PrequentialTrainer(model),
+        resolved.transfer().detector() == DetectorKind.NONE
+            ? new PrequentialTrainer(model)
+            : PrequentialTrainer.watched(model, resolved.transfer(),
+                PrequentialTrainer.DEFAULT_METRICS_WINDOW),
         resolved.batchSize(), resolved.maxRecordBytes());
 
     long totalLines = JsonLinesReader.countLines(events);
@@ -87,8 +97,10 @@ final class LearnCommand implements Callable<Integer> {
     try (InputStream in = Files.newInputStream(events);
         OutputStream predictions = new BufferedOutputStream(Files.newOutputStream(out), IO_BUFFER_BYTES);
         OutputStream rejected = rejects == null ? null
-            : new BufferedOutputStream(Files.newOutputStream(rejects), IO_BUFFER_BYTES)) {
-      report = replay.run(in, predictions, rejected, bar::update);
+            : new BufferedOutputStream(Files.newOutputStream(rejects), IO_BUFFER_BYTES);
+        OutputStream updated = updates == null ? null
+            : new BufferedOutputStream(Files.newOutputStream(updates), IO_BUFFER_BYTES)) {
+      report = replay.run(in, predictions, rejected, updated, bar::update);
     }
     bar.finish(report.lines());
     print(console, report, tasks);
@@ -112,6 +124,7 @@ final class LearnCommand implements Callable<Integer> {
             rejects == null ? " (write them all with --rejects FILE)" : "");
       }
     }
+    printDrift(console, report);
     console.println("Prequential metrics (whole run | last window):");
     for (TaskSpec task : tasks) {
       Scores all = report.overall().get(task.name());
@@ -127,5 +140,24 @@ final class LearnCommand implements Callable<Integer> {
       }
     }
     console.flush();
+  }
+
+  private void printDrift(PrintWriter console, ReplayReport report) {
+    if (report.transfers().isEmpty()) {
+      return;
+    }
+    console.printf(Locale.ROOT, "Drift: %d alarms; transfers %d started, %d promoted, %d rolled"
+        + " back%s%n", report.count(TransferEvent.Kind.DRIFT_DETECTED),
+        report.count(TransferEvent.Kind.STARTED), report.count(TransferEvent.Kind.PROMOTED),
+        report.count(TransferEvent.Kind.ROLLED_BACK),
+        updates == null ? "" : " (updates in " + updates + ")");
+    for (TransferEvent t : report.transfers()) {
+      console.printf(Locale.ROOT, "  %-14s task %-12s at its event %,d, model version %,d%s%s%n",
+          t.kind().name().toLowerCase(Locale.ROOT), t.task(), t.detectedAtTaskEvent(),
+          t.modelVersion(), t.sources().isEmpty() ? "" : ", sources " + t.sources(),
+          t.candidateLoss() == null ? "" : String.format(Locale.ROOT,
+              ", %s incumbent %.4f vs candidate %.4f", t.metric(), t.incumbentLoss(),
+              t.candidateLoss()));
+    }
   }
 }

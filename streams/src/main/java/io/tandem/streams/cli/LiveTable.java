@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * <pre>
  *   elapsed  events/s  consumed  invalid  predictions  model
  *     0:15     4,980    74,700        3       74,697    1,167
- *   task        consumed   trained     AUC  logloss    RMSE
- *   ctr           56,025    56,000   0.712    0.301       -
- *   preference    18,675    18,650       -        -   0.934
+ *   task        consumed   trained     AUC  logloss    RMSE  drifts  transfers
+ *   ctr           56,025    56,000   0.712    0.301       -       1      1/0
+ *   preference    18,675    18,650       -        -   0.934       0      0/0
  * </pre>
  *
  * <p>Not thread-safe; meters themselves may be updated concurrently while reading.
@@ -38,9 +38,13 @@ final class LiveTable {
    * @param auc       windowed AUC per task (binary tasks)
    * @param logloss   windowed log loss per task (binary tasks)
    * @param rmse      windowed RMSE per task (regression tasks)
+   * @param drifts    drift alarms per task
+   * @param promoted  transfers promoted per task
+   * @param rolledBack transfers rolled back per task
    */
   record Snapshot(Map<String, Double> consumed, Map<String, Double> trained, double invalid, double predictions,
-      double modelVersion, Map<String, Double> auc, Map<String, Double> logloss, Map<String, Double> rmse) {
+      double modelVersion, Map<String, Double> auc, Map<String, Double> logloss, Map<String, Double> rmse,
+      Map<String, Double> drifts, Map<String, Double> promoted, Map<String, Double> rolledBack) {
 
     /** Events consumed over all tasks. */
     double totalConsumed() {
@@ -60,7 +64,10 @@ final class LiveTable {
         registry.find(TandemMeters.MODEL_VERSION).gauges().stream().mapToDouble(Gauge::value).max().orElse(Double.NaN),
         gaugesByTask(registry, TandemMeters.TASK_AUC),
         gaugesByTask(registry, TandemMeters.TASK_LOGLOSS),
-        gaugesByTask(registry, TandemMeters.TASK_RMSE));
+        gaugesByTask(registry, TandemMeters.TASK_RMSE),
+        countersByTask(registry, TandemMeters.DRIFT_DETECTIONS),
+        transfersByTask(registry, "promoted"),
+        transfersByTask(registry, "rolled_back"));
   }
 
   /**
@@ -81,16 +88,19 @@ final class LiveTable {
     sb.append(String.format(Locale.ROOT, "%8s %,9.0f %,10.0f %,8.0f %,12.0f %8s%n",
         clock(elapsed), rate, current.totalConsumed(), current.invalid(), current.predictions(),
         Double.isNaN(current.modelVersion()) ? "-" : String.format(Locale.ROOT, "%,.0f", current.modelVersion())));
-    sb.append(String.format(Locale.ROOT, "  %-14s %10s %10s %8s %8s %8s%n",
-        "task", "consumed", "trained", "AUC", "logloss", "RMSE"));
+    sb.append(String.format(Locale.ROOT, "  %-14s %10s %10s %8s %8s %8s %7s %10s%n",
+        "task", "consumed", "trained", "AUC", "logloss", "RMSE", "drifts", "transfers"));
     TreeSet<String> tasks = new TreeSet<>(current.consumed().keySet());
     tasks.addAll(current.trained().keySet());
     tasks.addAll(current.auc().keySet());
     tasks.addAll(current.rmse().keySet());
     for (String task : tasks) {
-      sb.append(String.format(Locale.ROOT, "  %-14s %,10.0f %,10.0f %8s %8s %8s%n", task,
+      sb.append(String.format(Locale.ROOT, "  %-14s %,10.0f %,10.0f %8s %8s %8s %,7.0f %10s%n", task,
           current.consumed().getOrDefault(task, 0.0), current.trained().getOrDefault(task, 0.0),
-          metric(current.auc().get(task)), metric(current.logloss().get(task)), metric(current.rmse().get(task))));
+          metric(current.auc().get(task)), metric(current.logloss().get(task)), metric(current.rmse().get(task)),
+          current.drifts().getOrDefault(task, 0.0),
+          String.format(Locale.ROOT, "%.0f/%.0f", current.promoted().getOrDefault(task, 0.0),
+              current.rolledBack().getOrDefault(task, 0.0))));
     }
     return sb.toString();
   }
@@ -98,6 +108,19 @@ final class LiveTable {
   private static Map<String, Double> countersByTask(MeterRegistry registry, String name) {
     Map<String, Double> out = new TreeMap<>();
     for (Counter c : registry.find(name).counters()) {
+      String task = c.getId().getTag(TandemMeters.TAG_TASK);
+      if (task != null) {
+        out.merge(task, c.count(), Double::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Transfer updates with one decision ({@code promoted}, {@code rolled_back}) per task. */
+  private static Map<String, Double> transfersByTask(MeterRegistry registry, String decision) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Counter c : registry.find(TandemMeters.TRANSFER_UPDATES)
+        .tag(TandemMeters.TAG_DECISION, decision).counters()) {
       String task = c.getId().getTag(TandemMeters.TAG_TASK);
       if (task != null) {
         out.merge(task, c.count(), Double::sum);

@@ -1,8 +1,10 @@
 package io.tandem.streams.config;
 
-import static io.tandem.streams.config.TandemConfigDef.TASK_PREFIX;
-
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.CandidateInit;
+import io.tandem.model.transfer.DetectorKind;
+import io.tandem.model.transfer.DriftSignal;
+import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.TaskCatalog;
 import java.io.IOException;
 import java.io.Reader;
@@ -22,10 +24,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import static io.tandem.streams.config.TandemConfigDef.TASK_PREFIX;
 
 /**
  * Tandem's resolved, validated configuration.
@@ -72,6 +76,7 @@ public final class TandemConfig {
   private final String httpBind;
   private final int httpPort;
   private final int maxRecordBytes;
+  private final TransferConfig transfer;
 
   private TandemConfig(Map<String, String> userValues) {
     this.userValues = Collections.unmodifiableMap(new TreeMap<>(userValues));
@@ -113,6 +118,7 @@ public final class TandemConfig {
     this.httpBind = (String) fixed.get(TandemConfigDef.HTTP_BIND);
     this.httpPort = (Integer) fixed.get(TandemConfigDef.HTTP_PORT);
     this.maxRecordBytes = (Integer) fixed.get(TandemConfigDef.MAX_RECORD_BYTES);
+    this.transfer = parseTransfer(fixed);
     validateKafkaKeys();
   }
 
@@ -242,6 +248,39 @@ public final class TandemConfig {
    */
   public String get(String key) {
     return values.get(key);
+  }
+
+  /** The drift-watch and transfer settings ({@code drift.*}, {@code transfer.*}). */
+  public TransferConfig transfer() {
+    return transfer;
+  }
+
+  private static TransferConfig parseTransfer(Map<String, Object> fixed) {
+    return TransferConfig.defaults()
+        .withDetector(byLabel(DetectorKind.values(), DetectorKind::label,
+            (String) fixed.get(TandemConfigDef.DRIFT_DETECTOR)))
+        .withSignal(byLabel(DriftSignal.values(), TandemConfigDef::label,
+            (String) fixed.get(TandemConfigDef.DRIFT_SIGNAL)))
+        .withWarmupEvents((Long) fixed.get(TandemConfigDef.DRIFT_WARMUP_EVENTS))
+        .withTransferEnabled((Boolean) fixed.get(TandemConfigDef.TRANSFER_ENABLED))
+        .withShadowEvents((Integer) fixed.get(TandemConfigDef.TRANSFER_SHADOW_EVENTS))
+        .withSources((Double) fixed.get(TandemConfigDef.TRANSFER_SOURCES_MIN_AFFINITY),
+            (Integer) fixed.get(TandemConfigDef.TRANSFER_SOURCES_MAX))
+        .withCandidateInit(byLabel(CandidateInit.values(), TandemConfigDef::label,
+            (String) fixed.get(TandemConfigDef.TRANSFER_CANDIDATE)))
+        .withBoost((Double) fixed.get(TandemConfigDef.TRANSFER_BOOST),
+            (Long) fixed.get(TandemConfigDef.TRANSFER_BOOST_EVENTS))
+        .withLossWeightBoost((Double) fixed.get(TandemConfigDef.TRANSFER_LOSS_WEIGHT_BOOST));
+  }
+
+  /** The constant spelled {@code label} (already validated by the ConfigDef). */
+  private static <E> E byLabel(E[] values, Function<E, String> labelOf, String label) {
+    for (E value : values) {
+      if (labelOf.apply(value).equals(label)) {
+        return value;
+      }
+    }
+    throw new IllegalStateException("no constant spelled '" + label + "'");
   }
 
   /** Every effective key and value, sorted by key (defaults included). */

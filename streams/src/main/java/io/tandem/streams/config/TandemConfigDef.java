@@ -1,11 +1,18 @@
 package io.tandem.streams.config;
 
+import io.tandem.model.transfer.CandidateInit;
+import io.tandem.model.transfer.DetectorKind;
+import io.tandem.model.transfer.DriftSignal;
+import io.tandem.model.transfer.TransferConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -69,6 +76,28 @@ public final class TandemConfigDef {
   public static final String MAX_RECORD_BYTES = "max.record.bytes";
   /** Prefix of model settings, handed to the model mapping. */
   public static final String MODEL_PREFIX = "model.";
+  /** Key: the drift detector watching every task ({@code adwin}, {@code page-hinkley}, ...). */
+  public static final String DRIFT_DETECTOR = "drift.detector";
+  /** Key: the signal the detectors watch ({@code excess-loss}, {@code raw-loss}, ...). */
+  public static final String DRIFT_SIGNAL = "drift.signal";
+  /** Key: task events without alarms after a start and after each transfer decision. */
+  public static final String DRIFT_WARMUP_EVENTS = "drift.warmup.events";
+  /** Key: whether a drift alarm starts a transfer. */
+  public static final String TRANSFER_ENABLED = "transfer.enabled";
+  /** Key: task events a transfer candidate runs in shadow before the guard decides. */
+  public static final String TRANSFER_SHADOW_EVENTS = "transfer.shadow.events";
+  /** Key: most source tasks per transfer. */
+  public static final String TRANSFER_SOURCES_MAX = "transfer.sources.max";
+  /** Key: smallest affinity (exclusive) a source task needs. */
+  public static final String TRANSFER_SOURCES_MIN_AFFINITY = "transfer.sources.min.affinity";
+  /** Key: how a candidate tower is initialised ({@code blend}, {@code keep}, {@code reset}). */
+  public static final String TRANSFER_CANDIDATE = "transfer.candidate";
+  /** Key: learning-rate factor of a candidate and, after promotion, of its task's tower. */
+  public static final String TRANSFER_BOOST = "transfer.boost";
+  /** Key: model events the boost lasts after a promotion. */
+  public static final String TRANSFER_BOOST_EVENTS = "transfer.boost.events";
+  /** Key: factor on a promoted task's loss weight for the boost span (1 = off). */
+  public static final String TRANSFER_LOSS_WEIGHT_BOOST = "transfer.loss.weight.boost";
 
   /** Key prefixes reserved for Tandem: an undeclared key under one of them is a typo and rejected.
    * */
@@ -176,7 +205,53 @@ public final class TandemConfigDef {
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
             "Port of the HTTP server; 0 picks any free port (printed at start).")
         .define(MAX_RECORD_BYTES, Type.INT, 65_536, Range.between(64, 16 * 1024 * 1024),
-            Importance.LOW, "Largest accepted input record (bytes); larger ones go to the dead-letter topic.");
+            Importance.LOW, "Largest accepted input record (bytes); larger ones go to the dead-letter topic.")
+        .define(DRIFT_DETECTOR, Type.STRING, TRANSFER_DEFAULTS.detector().label(),
+            ValidString.in(labels(DetectorKind.values(), DetectorKind::label)), Importance.MEDIUM,
+            "Drift detector watching each task's prequential loss signal (one instance per task and"
+                + " stream task); none disables drift detection.")
+        .define(DRIFT_SIGNAL, Type.STRING, label(TRANSFER_DEFAULTS.signal()),
+            ValidString.in(labels(DriftSignal.values(), TandemConfigDef::label)), Importance.MEDIUM,
+            "What the detectors watch: baseline-gap (the event's loss minus the loss the task's"
+                + " recent mean label would have scored: no false alarms from a daily click cycle),"
+                + " excess-loss (loss minus the entropy of the prediction), raw-loss, or"
+                + " detrended-loss (loss minus a slow moving average).")
+        .define(DRIFT_WARMUP_EVENTS, Type.LONG, TRANSFER_DEFAULTS.warmupEvents(), Range.atLeast(0),
+            Importance.LOW, "Task events after a start and after each transfer decision during which"
+                + " a task's detector cannot alarm.")
+        .define(TRANSFER_ENABLED, Type.BOOLEAN, TRANSFER_DEFAULTS.transferEnabled(),
+            Importance.MEDIUM, "Whether a drift alarm starts a transfer (false: alarms are only"
+                + " counted and logged).")
+        .define(TRANSFER_SHADOW_EVENTS, Type.INT, TRANSFER_DEFAULTS.shadowEvents(),
+            Range.atLeast(1), Importance.LOW, "Task events a transfer candidate runs in shadow beside"
+                + " the incumbent before the guard keeps the one with the lower loss.")
+        .define(TRANSFER_SOURCES_MAX, Type.INT, TRANSFER_DEFAULTS.maxSources(), Range.between(1, 16),
+            Importance.LOW, "Most source tasks per transfer, highest affinity first.")
+        .define(TRANSFER_SOURCES_MIN_AFFINITY, Type.DOUBLE, TRANSFER_DEFAULTS.minAffinity(),
+            Range.between(0.0, 1.0), Importance.LOW,
+            "A task is a transfer source only if its affinity to the drifted task exceeds this.")
+        .define(TRANSFER_CANDIDATE, Type.STRING, label(TRANSFER_DEFAULTS.candidateInit()),
+            ValidString.in(labels(CandidateInit.values(), TandemConfigDef::label)), Importance.LOW,
+            "How a candidate tower starts: blend (of the source towers), keep (the incumbent, fresh"
+                + " optimizer state) or reset.")
+        .define(TRANSFER_BOOST, Type.DOUBLE, TRANSFER_DEFAULTS.learningRateBoost(),
+            Range.between(1.0, 100.0), Importance.LOW, "Learning-rate factor of a candidate tower in"
+                + " shadow and, after promotion, of its task's tower for transfer.boost.events.")
+        .define(TRANSFER_BOOST_EVENTS, Type.LONG, TRANSFER_DEFAULTS.recoveryEvents(),
+            Range.atLeast(0), Importance.LOW, "Model events the boost lasts after a promotion.")
+        .define(TRANSFER_LOSS_WEIGHT_BOOST, Type.DOUBLE, TRANSFER_DEFAULTS.lossWeightBoost(),
+            Range.between(1.0, 100.0), Importance.LOW, "Factor on a promoted task's loss weight"
+                + " for transfer.boost.events (speeds up re-learning its embeddings; 1 = off; the"
+                + " guard cannot undo it, so large values can end worse).");
+  }
+
+  /** The configuration spelling of an enum constant: lowercase, '_' as '-'. */
+  public static String label(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static <E> String[] labels(E[] values, Function<E, String> label) {
+    return Arrays.stream(values).map(label).toArray(String[]::new);
   }
 
   private static final ConfigDef.Validator NON_BLANK = new ConfigDef.Validator() {
@@ -264,6 +339,9 @@ public final class TandemConfigDef {
   };
 
   // Declared after the validators it uses: static fields initialise in textual order.
+  /** The model module's measured transfer defaults, which the drift/transfer keys default to. */
+  private static final TransferConfig TRANSFER_DEFAULTS = TransferConfig.defaults();
+
   private static final ConfigDef DEF = buildDef();
 
   /** Rows for the reference table: every fixed key, then the per-task keys with a {@code <name>}

@@ -5,6 +5,7 @@ import io.tandem.model.ModelStats;
 import io.tandem.model.MultiTaskLearner;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.TaskWatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,12 @@ public final class LearnerServingModel implements ServingModel {
   private final List<TaskSpec> tasks;
   private final Supplier<Map<String, Double>> lossWeights;
   private final Supplier<Map<String, Long>> tableRows;
+  private final Supplier<List<TaskWatch>> watches;
 
   private LearnerServingModel(
       String id, MultiTaskLearner learner, Lock lock,
-      Supplier<Map<String, Double>> lossWeights, Supplier<Map<String, Long>> tableRows) {
+      Supplier<Map<String, Double>> lossWeights, Supplier<Map<String, Long>> tableRows,
+      Supplier<List<TaskWatch>> watches) {
     if (id == null || id.isEmpty()) {
       throw new IllegalArgumentException("id: must be non-empty, got '" + id + "'");
     }
@@ -44,6 +47,7 @@ public final class LearnerServingModel implements ServingModel {
     this.tasks = List.copyOf(learner.tasks());
     this.lossWeights = lossWeights;
     this.tableRows = tableRows;
+    this.watches = watches;
   }
 
   /**
@@ -54,9 +58,20 @@ public final class LearnerServingModel implements ServingModel {
    * @param lock the lock its trainer holds around {@code learn}; not null
    */
   public static LearnerServingModel of(String id, MultiTaskModel model, Lock lock) {
+    return of(id, model, lock, List::of);
+  }
+
+  /**
+   * Serves a {@link MultiTaskModel} whose tasks are watched for drift.
+   *
+   * @param watches reads the drift watches (takes the trainer's lock itself); not null
+   * @see #of(String, MultiTaskModel, Lock)
+   */
+  public static LearnerServingModel of(String id, MultiTaskModel model, Lock lock,
+      Supplier<List<TaskWatch>> watches) {
     Objects.requireNonNull(model, "model");
-    return new LearnerServingModel(
-        id, model, lock, model::lossWeights, () -> rowsOf(model.stats()));
+    return new LearnerServingModel(id, model, lock, model::lossWeights,
+        () -> rowsOf(model.stats()), Objects.requireNonNull(watches, "watches"));
   }
 
   /**
@@ -67,13 +82,18 @@ public final class LearnerServingModel implements ServingModel {
    * @param lock the lock its trainer holds around {@code learn}; not null
    */
   public static LearnerServingModel of(String id, MultiTaskLearner learner, Lock lock) {
-    return new LearnerServingModel(id, learner, lock, Map::of, Map::of);
+    return new LearnerServingModel(id, learner, lock, Map::of, Map::of, List::of);
   }
 
   private static Map<String, Long> rowsOf(ModelStats stats) {
     Map<String, Long> rows = new TreeMap<>();
     stats.tables().forEach((table, counters) -> rows.put(table, counters.rows()));
     return rows;
+  }
+
+  @Override
+  public List<TaskWatch> watches() {
+    return watches.get();
   }
 
   @Override

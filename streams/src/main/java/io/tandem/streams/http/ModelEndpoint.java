@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.TaskWatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Objects;
  * {@code GET /model}: what this instance's models look like.
  *
  * <p>Body: {@code {"version", "tasks":[{"name","type","min","max"}], "loss_weights":{task:w},
- * "tables":{table:rows}, "stream_tasks":[{"id","version","loss_weights","tables"}]}}. The
+ * "tables":{table:rows}, "stream_tasks":[{"id","version","loss_weights","tables","drift"}]}},
+ * {@code drift} listing each task's watch ({@code task, detector, task_events, warmup_left,
+ * shadow, alarms, promotions, rollbacks}; empty when drift is not watched). The
  * top-level {@code version} is the highest among the local models; {@code loss_weights} is the mean
  * over them (each stream task learns its own copy); {@code tables} sums rows over them (rows this
  * instance holds). 503 {@code model_not_ready} while the instance holds no model.
@@ -59,6 +62,7 @@ final class ModelEndpoint {
       entry.put("version", modelVersion);
       entry.put("loss_weights", weights);
       entry.put("tables", rows);
+      entry.put("drift", describeWatches(model.watches()));
       streamTasks.add(entry);
     }
     Map<String, Double> meanWeights = new LinkedHashMap<>();
@@ -71,6 +75,23 @@ final class ModelEndpoint {
     body.put("tables", tables);
     body.put("stream_tasks", streamTasks);
     return HttpAnswer.json(200, json.writeValueAsBytes(body));
+  }
+
+  private static List<Map<String, Object>> describeWatches(List<TaskWatch> watches) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (TaskWatch watch : watches) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("task", watch.task());
+      entry.put("detector", watch.detector());
+      entry.put("task_events", watch.taskEvents());
+      entry.put("warmup_left", watch.warmupLeft());
+      entry.put("shadow", watch.shadowInProgress());
+      entry.put("alarms", watch.alarms());
+      entry.put("promotions", watch.promotions());
+      entry.put("rollbacks", watch.rollbacks());
+      out.add(entry);
+    }
+    return out;
   }
 
   private static List<Map<String, Object>> describe(List<TaskSpec> tasks) {

@@ -2,6 +2,7 @@ package io.tandem.streams.http;
 
 import io.tandem.model.Example;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.TaskWatch;
 import java.util.List;
 import java.util.Map;
 
@@ -37,4 +38,9 @@ public interface ServingModel {
 
   /** Rows per embedding table (table name, e.g. {@code user}, to row count); empty if unknown. */
   Map<String, Long> tableRows();
+
+  /** The drift watch of every task, in task order; empty when drift is not watched. */
+  default List<TaskWatch> watches() {
+    return List.of();
+  }
 }

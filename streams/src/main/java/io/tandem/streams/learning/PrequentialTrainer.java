@@ -3,7 +3,12 @@ package io.tandem.streams.learning;
 import io.tandem.model.Example;
 import io.tandem.model.LabelledExample;
 import io.tandem.model.MultiTaskLearner;
+import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.DriftTransferController;
+import io.tandem.model.transfer.TaskWatch;
+import io.tandem.model.transfer.TransferConfig;
+import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.schemas.PredictionRequest;
@@ -13,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,9 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Call order per batch, inside {@link #predictThenLearn}: (1) the learner scores every event of
  * the batch for every task, as it is before the batch — these are the published predictions,
  * stamped with that model version; (2) each event's score for its own task is compared with its
- * label: the loss goes into the batch result (the drift signal) and into the task's
- * {@link WindowedTaskMetrics}; (3) the learner learns from the whole batch (one step, the version
- * grows by one). Requests ({@link #answer}) are scored by the current model at once and change
+ * label: the loss goes into the batch result and into the task's {@link WindowedTaskMetrics};
+ * (3) the learner learns from the whole batch (one step, the version grows by one) — for a
+ * {@linkplain #watched watched} model through its {@link DriftTransferController}, which first
+ * feeds every task's drift detector with the batch's published scores and may start, shadow and
+ * decide a transfer (reported in {@link BatchResult#transfers()}). Requests ({@link #answer}) are scored by the current model at once and change
  * nothing.
  *
  * <p>Events must already be valid (known task, legal label: the validating codec's job); an event
@@ -40,6 +48,7 @@ public final class PrequentialTrainer {
   public static final int DEFAULT_METRICS_WINDOW = 10_000;
 
   private final MultiTaskLearner learner;
+  private final DriftTransferController transfer;
   private final Lock lock = new ReentrantLock();
   private final Map<String, TaskSpec> tasks;
   private final Map<String, WindowedTaskMetrics> metrics;
@@ -51,7 +60,28 @@ public final class PrequentialTrainer {
    * @param metricsWindow events per task the windowed metrics cover, &gt;= 1
    */
   public PrequentialTrainer(MultiTaskLearner learner, int metricsWindow) {
+    this(learner, null, metricsWindow);
+  }
+
+  /**
+   * Wraps a model whose tasks are watched for drift: each batch's outcomes feed the controller,
+   * which learns the batch itself and may run a guarded transfer.
+   *
+   * @param model the model; from now on only touched under {@link #lock()}; not null
+   * @param transfer settings of the drift watch and transfer; not null
+   * @param metricsWindow events per task the windowed metrics cover, &gt;= 1
+   */
+  public static PrequentialTrainer watched(MultiTaskModel model, TransferConfig transfer,
+      int metricsWindow) {
+    return new PrequentialTrainer(model,
+        new DriftTransferController(model, Objects.requireNonNull(transfer, "transfer")),
+        metricsWindow);
+  }
+
+  private PrequentialTrainer(MultiTaskLearner learner, DriftTransferController transfer,
+      int metricsWindow) {
     this.learner = Objects.requireNonNull(learner, "learner");
+    this.transfer = transfer;
     Map<String, TaskSpec> byName = new LinkedHashMap<>();
     Map<String, WindowedTaskMetrics> windows = new LinkedHashMap<>();
     for (TaskSpec task : learner.tasks()) {
@@ -105,7 +135,7 @@ public final class PrequentialTrainer {
   public BatchResult predictThenLearn(List<LabelledEvent> events) {
     Objects.requireNonNull(events, "events");
     if (events.isEmpty()) {
-      return new BatchResult(List.of(), List.of(), version());
+      return new BatchResult(List.of(), List.of(), List.of(), version());
     }
     List<Example> examples = new ArrayList<>(events.size());
     List<LabelledExample> labelled = new ArrayList<>(events.size());
@@ -134,8 +164,13 @@ public final class PrequentialTrainer {
         double loss = window.add(score, event.label());
         outcomes.add(new Outcome(event.task(), score, event.label(), loss));
       }
-      learner.learn(labelled);
-      return new BatchResult(predictions, outcomes, learner.version());
+      List<TransferEvent> transfers = List.of();
+      if (transfer == null) {
+        learner.learn(labelled);
+      } else {
+        transfers = transfer.learn(labelled, scores);
+      }
+      return new BatchResult(predictions, outcomes, transfers, learner.version());
     } finally {
       lock.unlock();
     }
@@ -195,6 +230,57 @@ public final class PrequentialTrainer {
   }
 
   /**
+   * The drift watch of every task, in model task order; empty when this trainer does not watch
+   * for drift.
+   */
+  public List<TaskWatch> watches() {
+    if (transfer == null) {
+      return List.of();
+    }
+    lock.lock();
+    try {
+      return transfer.watches();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The drift watch's state (detectors, counters, shadow bookkeeping) to keep beside the model's
+   * dense blob, or empty when this trainer does not watch for drift.
+   */
+  public Optional<byte[]> exportWatchState() {
+    if (transfer == null) {
+      return Optional.empty();
+    }
+    lock.lock();
+    try {
+      return Optional.of(transfer.exportState());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Restores the drift watch's state written by {@link #exportWatchState()} (after the model's own
+   * state); ignored when this trainer does not watch for drift.
+   *
+   * @throws IllegalArgumentException for a blob the controller cannot read
+   */
+  public void importWatchState(byte[] state) {
+    Objects.requireNonNull(state, "state");
+    if (transfer == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      transfer.importState(state);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * The prequential outcome of one event for its own task.
    *
    * @param task the event's task
@@ -209,15 +295,18 @@ public final class PrequentialTrainer {
    *
    * @param predictions one per event, in batch order
    * @param outcomes one per event, in batch order
+   * @param transfers what the drift watch did during the batch (alarms, transfers started and
+   *     decided), in order; empty without a drift watch
    * @param versionAfter the model version after learning the batch
    */
   public record BatchResult(List<Prediction> predictions, List<Outcome> outcomes,
-      long versionAfter) {
+      List<TransferEvent> transfers, long versionAfter) {
 
     /** Copies the lists. */
     public BatchResult {
       predictions = List.copyOf(predictions);
       outcomes = List.copyOf(outcomes);
+      transfers = List.copyOf(transfers);
     }
   }
 }

@@ -1,17 +1,22 @@
 package io.tandem.streams.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.metrics.ScoreAccumulator;
 import io.tandem.model.metrics.Scores;
 import io.tandem.model.metrics.TargetKind;
+import io.tandem.model.transfer.TransferEvent;
+import io.tandem.schemas.Codecs;
 import io.tandem.schemas.Decoded;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.schemas.Rejection;
+import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.learning.PrequentialTrainer;
+import io.tandem.streams.learning.TransferUpdates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -25,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
@@ -54,11 +60,15 @@ public final class PrequentialReplay {
   /** How many rejected lines a {@link ReplayReport} lists (all are counted). */
   public static final int REPORTED_REJECTIONS = 20;
 
+  /** The scope in the ids of the transfer updates a replay writes. */
+  public static final String UPDATE_SCOPE = "learn";
+
   private static final int QUEUED_BATCHES = 8;
   private static final byte NEWLINE = '\n';
 
   private final JsonCodec<LabelledEvent> eventCodec;
   private final JsonCodec<Prediction> predictionCodec;
+  private final JsonCodec<TransferUpdate> updateCodec = Codecs.transferUpdates();
   private final PrequentialTrainer trainer;
   private final int batchSize;
   private final int maxRecordBytes;
@@ -107,6 +117,21 @@ public final class PrequentialReplay {
   public ReplayReport run(
       InputStream events, OutputStream predictions, OutputStream rejectsOrNull,
       LongConsumer linesDone) throws IOException {
+    return run(events, predictions, rejectsOrNull, null, linesDone);
+  }
+
+  /**
+   * Replays {@code events} into {@code predictions} and writes the transfer updates the drift
+   * watch publishes (when the trainer watches for drift) to {@code updatesOrNull}.
+   *
+   * @param updatesOrNull receives one JSON line per transfer update (the
+   *     {@code tandem.transfer-updates} format, scope {@code learn}, ts = the batch's last event
+   *     time), or null; flushed, not closed
+   * @see #run(InputStream, OutputStream, OutputStream, LongConsumer)
+   */
+  public ReplayReport run(
+      InputStream events, OutputStream predictions, OutputStream rejectsOrNull,
+      OutputStream updatesOrNull, LongConsumer linesDone) throws IOException {
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(predictions, "predictions");
     Objects.requireNonNull(linesDone, "linesDone");
@@ -123,6 +148,7 @@ public final class PrequentialReplay {
     decoding.setDaemon(true);
     decoding.start();
     long learned = 0;
+    List<TransferEvent> transfers = new ArrayList<>();
     try {
       while (true) {
         Batch batch = decoder.queue.take();
@@ -136,6 +162,7 @@ public final class PrequentialReplay {
           break;
         }
         PrequentialTrainer.BatchResult result = trainer.predictThenLearn(batch.events());
+        forgetChangedRows();
         for (Prediction prediction : result.predictions()) {
           predictions.write(predictionCodec.encode(prediction));
           predictions.write(NEWLINE);
@@ -143,10 +170,24 @@ public final class PrequentialReplay {
         for (PrequentialTrainer.Outcome outcome : result.outcomes()) {
           overall.get(outcome.task()).add(outcome.score(), outcome.label());
         }
+        transfers.addAll(result.transfers());
+        if (updatesOrNull != null) {
+          long ts = batch.events().get(batch.events().size() - 1).ts();
+          for (TransferEvent transfer : result.transfers()) {
+            Optional<TransferUpdate> update = TransferUpdates.of(transfer, UPDATE_SCOPE, ts);
+            if (update.isPresent()) {
+              updatesOrNull.write(updateCodec.encode(update.get()));
+              updatesOrNull.write(NEWLINE);
+            }
+          }
+        }
         learned += batch.events().size();
         linesDone.accept(batch.lastLine());
       }
       predictions.flush();
+      if (updatesOrNull != null) {
+        updatesOrNull.flush();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while replaying");
@@ -159,7 +200,23 @@ public final class PrequentialReplay {
     overall.forEach((task, accumulator) -> scores.put(task, accumulator.scores()));
     return new ReplayReport(
         decoder.lines, learned, decoder.rejected, decoder.firstRejections, elapsed,
-        trainer.version(), scores, trainer.metrics());
+        trainer.version(), scores, trainer.metrics(), transfers);
+  }
+
+  /**
+   * A {@link MultiTaskModel} tracks the rows each batch changed (and the ids it expired) until
+   * they are drained, for the stream processor's state stores; a replay keeps no stores, so it
+   * drains and drops them after every batch — otherwise row expiry would free no memory.
+   */
+  private void forgetChangedRows() {
+    if (trainer.learner() instanceof MultiTaskModel model) {
+      trainer.lock().lock();
+      try {
+        model.drainDirtyRows();
+      } finally {
+        trainer.lock().unlock();
+      }
+    }
   }
 
   private static void joinQuietly(Thread thread) {

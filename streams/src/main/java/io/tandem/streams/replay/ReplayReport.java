@@ -1,6 +1,7 @@
 package io.tandem.streams.replay;
 
 import io.tandem.model.metrics.Scores;
+import io.tandem.model.transfer.TransferEvent;
 import io.tandem.streams.learning.WindowedTaskMetrics;
 import java.time.Duration;
 import java.util.Collections;
@@ -21,10 +22,13 @@ import java.util.Objects;
  * @param modelVersion model version after the last batch
  * @param overall per task (model task order): prequential metrics over the whole run
  * @param lastWindow per task: the trainer's windowed metrics at the end (the most recent events)
+ * @param transfers what the drift watch did, in order (alarms, transfers started and decided);
+ *     empty when drift is not watched
  */
 public record ReplayReport(
     long lines, long events, long rejected, List<RejectedLine> firstRejections, Duration elapsed,
-    long modelVersion, Map<String, Scores> overall, List<WindowedTaskMetrics.Snapshot> lastWindow) {
+    long modelVersion, Map<String, Scores> overall, List<WindowedTaskMetrics.Snapshot> lastWindow,
+    List<TransferEvent> transfers) {
 
   /** Validates counts and copies collections (keeping map order). */
   public ReplayReport {
@@ -37,6 +41,12 @@ public record ReplayReport(
     firstRejections = List.copyOf(firstRejections);
     overall = Collections.unmodifiableMap(new LinkedHashMap<>(overall));
     lastWindow = List.copyOf(lastWindow);
+    transfers = List.copyOf(transfers);
+  }
+
+  /** How many of {@link #transfers()} are of {@code kind}. */
+  public long count(TransferEvent.Kind kind) {
+    return transfers.stream().filter(t -> t.kind() == kind).count();
   }
 
   /** Valid events per second of wall-clock time, end to end (parsing and writing included). */

@@ -8,11 +8,16 @@ import io.tandem.model.ModelConfig;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
 import io.tandem.model.TaskSpec;
+import io.tandem.model.transfer.DetectorKind;
+import io.tandem.model.transfer.TransferConfig;
+import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.Decoded;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
+import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.learning.PrequentialTrainer;
+import io.tandem.streams.learning.TransferUpdates;
 import io.tandem.streams.metrics.TandemMeters;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * blob is written once per commit, just before it ({@link BeforeCommitHooks}). {@link #close}
  * unregisters the model and the hook.
  */
-final class LearnerProcessor extends ContextualProcessor<String, Inbound, String, Prediction> {
+final class LearnerProcessor extends ContextualProcessor<String, Inbound, String, Outbound> {
 
   private static final Logger LOG = LoggerFactory.getLogger(LearnerProcessor.class);
 
@@ -59,6 +65,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final JsonCodec<LabelledEvent> eventCodec;
   private final LiveModels models;
   private final MeterRegistry meters;
+  private final TransferConfig transfer;
   private final BeforeCommitHooks hooks;
   private final Runnable saveDense = this::saveDenseIfChanged;
 
@@ -81,7 +88,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
-      MeterRegistry meters, BeforeCommitHooks hooks) {
+      MeterRegistry meters, TransferConfig transfer, BeforeCommitHooks hooks) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -89,11 +96,12 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
     this.models = Objects.requireNonNull(models, "models");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.transfer = Objects.requireNonNull(transfer, "transfer");
     this.hooks = Objects.requireNonNull(hooks, "hooks");
   }
 
   @Override
-  public void init(ProcessorContext<String, Prediction> context) {
+  public void init(ProcessorContext<String, Outbound> context) {
     super.init(context);
     denseStore = context.getStateStore(ModelStores.DENSE_STORE);
     rowsStore = context.getStateStore(ModelStores.ROWS_STORE);
@@ -101,7 +109,10 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     model = MultiTaskModel.create(modelConfig, tasks);
     ModelStores.restore(model, denseStore, rowsStore);
     model.drainDirtyRows();
-    trainer = new PrequentialTrainer(model);
+    trainer = transfer.detector() == DetectorKind.NONE
+        ? new PrequentialTrainer(model)
+        : PrequentialTrainer.watched(model, transfer, PrequentialTrainer.DEFAULT_METRICS_WINDOW);
+    ModelStores.restoreWatch(trainer, denseStore);
     for (TaskSpec task : tasks) {
       consumed.put(task.name(), TandemMeters.eventsConsumed(meters, task.name()));
       trained.put(task.name(), TandemMeters.eventsTrained(meters, task.name()));
@@ -136,7 +147,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       }
     } else if (value instanceof Inbound.Request r) {
       Prediction answer = trainer.answer(r.request());
-      context().forward(new Record<>(answer.user(), answer, record.timestamp()));
+      context().forward(new Record<>(answer.user(), new Outbound.PredictionOut(answer),
+          record.timestamp()));
       requestPredictions.increment();
       // Record timestamps are milliseconds (the producer's clock by default); a clock ahead of
       // ours counts as zero rather than as a negative latency.
@@ -170,9 +182,11 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     trainTime.record(Duration.ofNanos(System.nanoTime() - start));
     for (int i = 0; i < buffer.size(); i++) {
       Prediction p = result.predictions().get(i);
-      context().forward(new Record<>(p.user(), p, buffer.get(i).timestamp()));
+      context().forward(new Record<>(p.user(), new Outbound.PredictionOut(p),
+          buffer.get(i).timestamp()));
     }
     eventPredictions.increment(buffer.size());
+    publishTransfers(result.transfers(), buffer.get(buffer.size() - 1).timestamp());
     ModelStores.saveRows(dirty, rowsStore);
     for (Pending p : buffer) {
       pendingStore.delete(p.sequence());
@@ -186,6 +200,37 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   }
 
   /**
+   * Counts drift alarms and publishes transfer updates (key = task) with the batch's last record
+   * timestamp.
+   */
+  private void publishTransfers(List<TransferEvent> events, long timestamp) {
+    String scope = context().taskId().toString();
+    for (TransferEvent event : events) {
+      if (event.kind() == TransferEvent.Kind.DRIFT_DETECTED) {
+        TandemMeters.driftDetections(meters, event.task(), event.detector()).increment();
+        LOG.info("stream task {}: drift detected on task '{}' by {} at its event {} (model"
+            + " version {})", scope, event.task(), event.detector(), event.detectedAtTaskEvent(),
+            event.modelVersion());
+        continue;
+      }
+      Optional<TransferUpdate> update = TransferUpdates.of(event, scope, Math.max(0, timestamp));
+      if (update.isEmpty()) {
+        LOG.warn("stream task {}: transfer event without a finite incumbent loss not published:"
+            + " {}", scope, event);
+        continue;
+      }
+      TransferUpdate u = update.get();
+      context().forward(new Record<>(u.task(), new Outbound.TransferOut(u), timestamp));
+      TandemMeters.transferUpdates(meters, u.task(), u.action().json(), u.decision().json())
+          .increment();
+      LOG.info("stream task {}: transfer on task '{}' {} (sources {}, {} incumbent {}{}; model"
+          + " version {})", scope, u.task(), u.decision().json(), event.sources(), u.metric(),
+          u.incumbentMetric(), u.candidateMetric() == null ? "" : " candidate "
+          + u.candidateMetric(), u.modelVersion());
+    }
+  }
+
+  /**
    * The before-commit action: writes the dense blob if a batch was learned since the last write.
    * Runs on the stream thread while Kafka Streams commits this task.
    */
@@ -194,13 +239,16 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       return;
     }
     byte[] dense;
+    Optional<byte[]> watch;
     trainer.lock().lock();
     try {
       dense = model.exportDense();
+      watch = trainer.exportWatchState();
     } finally {
       trainer.lock().unlock();
     }
     ModelStores.saveDense(dense, denseStore);
+    watch.ifPresent(state -> denseStore.put(ModelStores.WATCH_KEY, state));
     denseChanged = false;
   }
 

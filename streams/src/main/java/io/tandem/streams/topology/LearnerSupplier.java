@@ -5,7 +5,7 @@ import io.tandem.model.ModelConfig;
 import io.tandem.model.TaskSpec;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
-import io.tandem.schemas.Prediction;
+import io.tandem.model.transfer.TransferConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /** Supplies a new {@link LearnerProcessor} per stream task, with the model's stores attached. */
-final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String, Prediction> {
+final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String, Outbound> {
 
   private final ModelConfig modelConfig;
   private final List<TaskSpec> tasks;
@@ -24,10 +24,12 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final JsonCodec<LabelledEvent> eventCodec;
   private final LiveModels models;
   private final MeterRegistry meters;
+  private final TransferConfig transfer;
   private final BeforeCommitHooks hooks = new BeforeCommitHooks();
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
-      JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters) {
+      JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters,
+      TransferConfig transfer) {
     this.modelConfig = modelConfig;
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -35,12 +37,13 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     this.eventCodec = eventCodec;
     this.models = models;
     this.meters = meters;
+    this.transfer = transfer;
   }
 
   @Override
-  public Processor<String, Inbound, String, Prediction> get() {
+  public Processor<String, Inbound, String, Outbound> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters, hooks);
+        meters, transfer, hooks);
   }
 
   @Override

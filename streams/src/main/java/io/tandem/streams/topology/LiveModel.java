@@ -30,6 +30,6 @@ record LiveModel(String id, int partition, PrequentialTrainer trainer, MultiTask
   static LiveModel of(String id, int partition, PrequentialTrainer trainer,
       MultiTaskModel model) {
     return new LiveModel(id, partition, trainer, model,
-        LearnerServingModel.of(id, model, trainer.lock()));
+        LearnerServingModel.of(id, model, trainer.lock(), trainer::watches));
   }
 }

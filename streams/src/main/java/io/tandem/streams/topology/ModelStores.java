@@ -2,6 +2,7 @@ package io.tandem.streams.topology;
 
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
+import io.tandem.streams.learning.PrequentialTrainer;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,9 +21,10 @@ import org.apache.kafka.streams.state.Stores;
  *       row's binary form from {@link MultiTaskModel#drainDirtyRows()} (an evicted row is deleted).
  *       Rows are the unit of state, so a table may outgrow memory's snapshot budget and a restore
  *       replays only changed rows.
- *   <li>{@link #DENSE_STORE}: a single entry, key {@link #DENSE_KEY}, value
- *       {@link MultiTaskModel#exportDense()} (dense parameters, optimizer and weighting state,
- *       counters, version).
+ *   <li>{@link #DENSE_STORE}: key {@link #DENSE_KEY}, value {@link MultiTaskModel#exportDense()}
+ *       (dense parameters, optimizer and weighting state, a transfer candidate in shadow,
+ *       counters, version); and, when drift is watched, key {@link #WATCH_KEY}, value the drift
+ *       watch's state ({@link PrequentialTrainer#exportWatchState()}).
  *   <li>{@link #PENDING_STORE}: the events buffered for the next micro-batch, key a per-task
  *       sequence number (big-endian long, so iteration is arrival order), value the record
  *       timestamp (8 bytes, big-endian) followed by the event's contract JSON. An event is
@@ -45,8 +47,14 @@ public final class ModelStores {
   public static final String DENSE_STORE = "tandem-model-dense";
   /** Name of the store of buffered, not yet learned events. */
   public static final String PENDING_STORE = "tandem-pending-events";
-  /** The single key of {@link #DENSE_STORE}. */
+  /** The key of the model's dense blob in {@link #DENSE_STORE}. */
   public static final String DENSE_KEY = "dense";
+  /**
+   * The key of the drift watch's state (detectors, counters, shadow bookkeeping) in
+   * {@link #DENSE_STORE}; written together with {@link #DENSE_KEY}, so both describe the same
+   * model version.
+   */
+  public static final String WATCH_KEY = "drift-watch";
 
   /**
    * Largest dense blob, in bytes (16 MiB), that the dense store's changelog accepts: the
@@ -109,6 +117,25 @@ public final class ModelStores {
           + " task list needs a new application.id or a reset of the application", e);
     }
     return found;
+  }
+
+  /**
+   * Restores the drift watch's state, if stored, into {@code trainer} (after {@link #restore}).
+   *
+   * @throws IncompatibleModelStateException if the stored state cannot be read
+   */
+  static void restoreWatch(PrequentialTrainer trainer, KeyValueStore<String, byte[]> dense) {
+    byte[] state = dense.get(WATCH_KEY);
+    if (state == null) {
+      return;
+    }
+    try {
+      trainer.importWatchState(state);
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleModelStateException("cannot restore the drift watch from state store "
+          + DENSE_STORE + " (" + e.getMessage() + "); a changed task list or drift configuration"
+          + " needs a new application.id or a reset of the application", e);
+    }
   }
 
   /** Writes the rows changed since the last save (an evicted row, mapped to null, is deleted). */

@@ -11,6 +11,7 @@ import io.tandem.schemas.Prediction;
 import io.tandem.schemas.PredictionRequest;
 import io.tandem.schemas.TaskCatalog;
 import io.tandem.schemas.TaskDeclaration;
+import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.config.Topics;
@@ -93,6 +94,7 @@ public final class TandemTopology {
     JsonCodec<PredictionRequest> requestCodec =
         Codecs.requests(catalog, config.maxRecordBytes());
     JsonCodec<Prediction> predictionCodec = Codecs.predictions(Integer.MAX_VALUE);
+    JsonCodec<TransferUpdate> transferCodec = Codecs.transferUpdates(Integer.MAX_VALUE);
 
     StreamsBuilder builder = new StreamsBuilder();
     KStream<String, Inbound> events = builder
@@ -110,11 +112,23 @@ public final class TandemTopology {
         byUser(events, "events", topics.deadLetter(), RepartitionSerde.events(eventCodec))
             .merge(byUser(requests, "requests", topics.deadLetter(),
                 RepartitionSerde.requests(requestCodec)), Named.as("learner-input"));
-    learnerInput
+    Map<String, KStream<String, Outbound>> outputs = learnerInput
         .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
-            config.batchLinger(), eventCodec, models, meters), Named.as(LEARNER))
+            config.batchLinger(), eventCodec, models, meters, config.transfer()),
+            Named.as(LEARNER))
+        .split(Named.as("learner-output-"))
+        .branch((key, out) -> out instanceof Outbound.PredictionOut, Branched.as("predictions"))
+        .defaultBranch(Branched.as("transfer-updates"));
+    outputs.get("learner-output-predictions")
+        .mapValues(out -> ((Outbound.PredictionOut) out).prediction(),
+            Named.as("predictions-unwrap"))
         .to(topics.predictions(), Produced.with(Serdes.String(), predictionCodec.serde())
             .withName("predictions-sink"));
+    outputs.get("learner-output-transfer-updates")
+        .mapValues(out -> ((Outbound.TransferOut) out).update(),
+            Named.as("transfer-updates-unwrap"))
+        .to(topics.transferUpdates(), Produced.with(Serdes.String(), transferCodec.serde())
+            .withName("transfer-updates-sink"));
     return builder.build();
   }
 

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -55,6 +57,19 @@ class TandemAppTest {
         .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     assertThat(TandemApp.onStreamThreadFailure(new StreamsException("broker went away")))
         .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+  }
+
+  @Test
+  void shouldStopWhenTheBrokerRefusesTheCredentialsOrPermissions() {
+    StreamsException badPassword = new StreamsException(
+        new SaslAuthenticationException("Authentication failed: Invalid username or password"));
+    StreamsException noAcl = new StreamsException(
+        new TopicAuthorizationException("Not authorized to access topics: [tandem.events]"));
+
+    assertThat(TandemApp.onStreamThreadFailure(badPassword))
+        .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    assertThat(TandemApp.onStreamThreadFailure(noAcl))
+        .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
   }
 
   @Test

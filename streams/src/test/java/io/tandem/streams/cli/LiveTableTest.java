@@ -26,6 +26,10 @@ class LiveTableTest {
     Gauge.builder(TandemMeters.MODEL_VERSION, version, AtomicLong::get).register(registry);
     Gauge.builder(TandemMeters.TASK_AUC, () -> 0.7123).tag("task", "ctr").register(registry);
     Gauge.builder(TandemMeters.TASK_RMSE, () -> 0.9).tag("task", "preference").register(registry);
+    TandemMeters.driftDetections(registry, "ctr", "adwin").increment(2);
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "started").increment(2);
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "promoted").increment();
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "rolled_back").increment();
     LiveTable.Snapshot before = LiveTable.read(new SimpleMeterRegistry());
 
     // When 400 events were consumed in 2 s
@@ -35,8 +39,8 @@ class LiveTableTest {
     assertThat(table.lines()).hasSize(5);
     assertThat(table.lines().toList().get(1)).isEqualTo(
         String.format("%8s %9s %10s %8s %12s %8s", "1:15", "200", "400", "3", "398", "7"));
-    assertThat(table).containsPattern("ctr +300 +256 +0\\.712 +- +-")
-        .containsPattern("preference +100 +0 +- +- +0\\.900");
+    assertThat(table).containsPattern("ctr +300 +256 +0\\.712 +- +- +2 +1/1")
+        .containsPattern("preference +100 +0 +- +- +0\\.900 +0 +0/0");
   }
 
   @Test

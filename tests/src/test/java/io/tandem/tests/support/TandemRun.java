@@ -22,6 +22,7 @@ public final class TandemRun {
   public final String requests;
   public final String predictions;
   public final String deadLetter;
+  public final String transferUpdates;
   public final String applicationId;
   public final int partitions;
 
@@ -32,20 +33,30 @@ public final class TandemRun {
     this.requests = name + "-requests-" + suffix;
     this.predictions = name + "-predictions-" + suffix;
     this.deadLetter = name + "-dead-letter-" + suffix;
+    this.transferUpdates = name + "-transfer-updates-" + suffix;
     this.applicationId = name + "-app-" + suffix;
     this.partitions = partitions;
   }
 
-  /** Creates the four topics with {@link #partitions} partitions each. */
+  /** Creates the five topics with {@link #partitions} partitions each. */
   public TandemRun createTopics() {
-    SharedKafka.createTopics(partitions, List.of(events, requests, predictions, deadLetter));
+    SharedKafka.createTopics(partitions,
+        List.of(events, requests, predictions, deadLetter, transferUpdates));
     return this;
   }
 
   /** The configuration: these topics, this app id, {@code stateDir}, a small fast model. */
   public TandemConfig config(Path stateDir, Map<String, String> extra) {
+    return config(SharedKafka.bootstrapServers(), stateDir, extra);
+  }
+
+  /**
+   * Like {@link #config(Path, Map)} but against another broker than the shared one (e.g. a
+   * test's own broker that it stops and restarts).
+   */
+  public TandemConfig config(String bootstrapServers, Path stateDir, Map<String, String> extra) {
     TandemConfig c = TandemConfig.defaults()
-        .with("bootstrap.servers", SharedKafka.bootstrapServers())
+        .with("bootstrap.servers", bootstrapServers)
         .with("application.id", applicationId)
         .with("state.dir", stateDir.toString())
         .with("commit.interval.ms", "200")
@@ -53,7 +64,7 @@ public final class TandemRun {
         .with("topics.requests", requests)
         .with("topics.predictions", predictions)
         .with("topics.dead-letter", deadLetter)
-        .with("topics.transfer-updates", applicationId + "-transfer-updates")
+        .with("topics.transfer-updates", transferUpdates)
         .with("topics.tasks", applicationId + "-tasks")
         .with("topics.partitions", String.valueOf(partitions))
         .with("learner.batch.size", "32")

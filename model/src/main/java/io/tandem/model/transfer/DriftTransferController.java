@@ -1,0 +1,423 @@
+package io.tandem.model.transfer;
+
+import io.tandem.model.Example;
+import io.tandem.model.LabelledExample;
+import io.tandem.model.MultiTaskModel;
+import io.tandem.model.TaskKind;
+import io.tandem.model.TaskSpec;
+import io.tandem.model.loss.Losses;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Watches every task of one {@link MultiTaskModel} for drift and runs guarded transfers.
+ *
+ * <h2>One batch ({@link #learn})</h2>
+ * <ol>
+ *   <li>If a candidate runs in shadow for task T, it scores T's events of the batch (before
+ *       learning, like the incumbent); both losses are summed for the guard.
+ *   <li>Every labelled (event, task) pair is one prequential outcome of that task: the task's
+ *       event count, its recent averages and its {@link DriftSignal} advance; the detector sees
+ *       the signal unless the task is warming up or is itself in shadow.
+ *   <li>The model learns the batch (and trains the candidate, without touching shared state).
+ *   <li>When T's shadow has seen at least {@code shadowEvents} of T's events (the span ends at a
+ *       batch boundary), the one with the lower mean loss serves: the candidate is promoted
+ *       (its tower installed, boosted learning rate for {@code recoveryEvents}) or discarded
+ *       (ROLLED_BACK; a tie keeps the incumbent). T's detector restarts and warms up again.
+ *   <li>Each alarm is reported (DRIFT_DETECTED). With transfer enabled and no shadow running,
+ *       the first alarmed task gets a candidate (STARTED): sources are the other tasks whose
+ *       affinity towards it ({@link MultiTaskModel#affinity}(source, task)) exceeds
+ *       {@code minAffinity}, best first, at most {@code maxSources}; the candidate's tower follows
+ *       {@link CandidateInit} ({@code BLEND} without sources falls back to {@code KEEP}). One
+ *       shadow runs at a time: an alarm of another task meanwhile is reported and not acted on.
+ * </ol>
+ *
+ * <p>Why one source by default: tower hidden units of different tasks are not aligned (any
+ * permutation of a tower's hidden units is the same function), so averaging the hidden layers of
+ * several towers mixes unrelated features; with one source the blend is that source's feature
+ * layer with a fresh read-out.
+ *
+ * <p>State: {@link #exportState()} holds this controller's part (detectors, counters, averages,
+ * shadow bookkeeping); the candidate tower itself is in the model's dense blob. Export both
+ * between batches; restoring both into fresh objects continues bit-identically.
+ *
+ * <p>Not thread-safe: one driver thread, the same that drives the model.
+ */
+public final class DriftTransferController {
+
+  /** Marks a controller state blob ("TDTC"). */
+  private static final int MAGIC = 0x54445443;
+  /** Newest state format this class writes and reads. */
+  public static final int STATE_VERSION = 1;
+
+  private final MultiTaskModel model;
+  private final TransferConfig config;
+  private final List<TaskSpec> tasks;
+  private TaskMonitor[] monitors;
+
+  // Shadow bookkeeping; shadow < 0 = none.
+  private int shadow = -1;
+  private long shadowSeen;
+  private double incumbentSum;
+  private double candidateSum;
+  private long detectedAt;
+  private List<TransferEvent.SourceTask> shadowSources = List.of();
+
+  /**
+   * A controller for {@code model}, with fresh watches (every task warming up).
+   *
+   * @param model the model it drives; not null. If it carries a shadow candidate (restored from
+   *     a dense blob), restore this controller's state with {@link #importState} before the
+   *     first {@link #learn}.
+   * @param config settings; not null
+   */
+  public DriftTransferController(MultiTaskModel model, TransferConfig config) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.config = Objects.requireNonNull(config, "config");
+    this.tasks = model.tasks();
+    this.monitors = freshMonitors();
+  }
+
+  /** The settings. */
+  public TransferConfig config() {
+    return config;
+  }
+
+  /**
+   * Updates the watches with the batch's published scores, learns the batch, and runs the
+   * transfer steps (see the class comment).
+   *
+   * @param batch the labelled events, in order; not null
+   * @param scores for each event, exactly what {@code model.predict} returned for it before
+   *     learning (the published scores); same size as {@code batch}; must hold a finite score
+   *     for every labelled task
+   * @return what happened, in order; possibly empty; never null
+   * @throws IllegalArgumentException for mismatched sizes or a missing or non-finite score
+   *     (nothing is changed then), or what {@link MultiTaskModel#learn} rejects
+   * @throws IllegalStateException if the model's shadow candidate does not match this
+   *     controller's state (e.g. only one of the two was restored)
+   */
+  public List<TransferEvent> learn(List<LabelledExample> batch, List<Map<String, Double>> scores) {
+    Objects.requireNonNull(batch, "batch");
+    Objects.requireNonNull(scores, "scores");
+    checkScores(batch, scores);
+    String modelShadow = model.shadowTask();
+    String mine = shadow < 0 ? null : tasks.get(shadow).name();
+    if (!Objects.equals(modelShadow, mine)) {
+      throw new IllegalStateException("transfer: the model's shadow candidate (" + modelShadow
+          + ") does not match the controller's (" + mine + "); restore both states together");
+    }
+    List<TransferEvent> out = new ArrayList<>();
+    if (shadow >= 0) {
+      scoreShadow(batch, scores);
+    }
+    List<Integer> alarmed = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Map<String, Double> labels = batch.get(i).labels();
+      for (int t = 0; t < tasks.size(); t++) {
+        Double label = labels.get(tasks.get(t).name());
+        if (label == null) {
+          continue;
+        }
+        double score = scores.get(i).get(tasks.get(t).name());
+        if (monitors[t].observe(score, label, t == shadow) && !alarmed.contains(t)) {
+          alarmed.add(t);
+        }
+      }
+    }
+    model.learn(batch);
+    long version = model.version();
+    if (shadow >= 0 && shadowSeen >= config.shadowEvents()) {
+      out.add(decide(version));
+    }
+    for (int t : alarmed) {
+      TaskMonitor m = monitors[t];
+      out.add(new TransferEvent(TransferEvent.Kind.DRIFT_DETECTED, m.task.name(),
+          TransferEvent.Action.TRANSFER, config.detector().label(), m.taskEvents, List.of(),
+          metric(m.task), m.recentLoss(), null, version));
+      if (config.transferEnabled() && shadow < 0) {
+        out.add(start(t, version));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Per task, in the model's task order: the watch's current view. */
+  public List<TaskWatch> watches() {
+    List<TaskWatch> out = new ArrayList<>(monitors.length);
+    for (int t = 0; t < monitors.length; t++) {
+      out.add(monitors[t].view(t == shadow));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The controller's state as a versioned blob (magic "TDTC", int version, detector and signal,
+   * task names, per task its watch, then the shadow bookkeeping). The model's own state (the
+   * candidate tower included) is in {@link MultiTaskModel#exportDense()}.
+   */
+  public byte[] exportState() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(STATE_VERSION);
+      out.writeUTF(config.detector().name());
+      out.writeUTF(config.signal().name());
+      out.writeInt(monitors.length);
+      for (TaskMonitor m : monitors) {
+        m.write(out);
+      }
+      out.writeInt(shadow);
+      out.writeLong(shadowSeen);
+      out.writeDouble(incumbentSum);
+      out.writeDouble(candidateSum);
+      out.writeLong(detectedAt);
+      out.writeInt(shadowSources.size());
+      for (TransferEvent.SourceTask s : shadowSources) {
+        out.writeUTF(s.task());
+        out.writeDouble(s.affinity());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Replaces this controller's state with one from {@link #exportState()} of a controller with
+   * the same detector, signal and tasks.
+   *
+   * @throws IllegalArgumentException for a foreign, newer ("supports at most version N"),
+   *     mismatched or corrupt blob; the state is unchanged then
+   */
+  public void importState(byte[] state) {
+    Objects.requireNonNull(state, "state");
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+      int magic = in.readInt();
+      if (magic != MAGIC) {
+        throw new IllegalArgumentException("transfer state: not a Tandem transfer-controller"
+            + " state (magic 0x" + Integer.toHexString(magic) + ")");
+      }
+      int version = in.readInt();
+      if (version < 1 || version > STATE_VERSION) {
+        throw new IllegalArgumentException("transfer state: format version " + version
+            + " is not readable by this build, which supports at most version " + STATE_VERSION);
+      }
+      String detector = in.readUTF();
+      String signal = in.readUTF();
+      if (!detector.equals(config.detector().name()) || !signal.equals(config.signal().name())) {
+        throw new IllegalArgumentException("transfer state: written with detector " + detector
+            + " and signal " + signal + ", this controller uses " + config.detector() + " and "
+            + config.signal());
+      }
+      int count = in.readInt();
+      if (count != tasks.size()) {
+        throw new IllegalArgumentException("transfer state: " + count + " tasks, this model has "
+            + tasks.size());
+      }
+      TaskMonitor[] restored = freshMonitors();
+      for (TaskMonitor m : restored) {
+        m.read(in);
+      }
+      int s = in.readInt();
+      if (s < -1 || s >= tasks.size()) {
+        throw new IllegalArgumentException("transfer state: shadow task index " + s);
+      }
+      long seen = in.readLong();
+      double incumbent = in.readDouble();
+      double candidate = in.readDouble();
+      long at = in.readLong();
+      int n = in.readInt();
+      if (n < 0 || n > tasks.size()) {
+        throw new IllegalArgumentException("transfer state: " + n + " sources");
+      }
+      List<TransferEvent.SourceTask> sources = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        sources.add(new TransferEvent.SourceTask(in.readUTF(), in.readDouble()));
+      }
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("transfer state: " + in.available()
+            + " unexpected trailing bytes");
+      }
+      monitors = restored;
+      shadow = s;
+      shadowSeen = seen;
+      incumbentSum = incumbent;
+      candidateSum = candidate;
+      detectedAt = at;
+      shadowSources = List.copyOf(sources);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("transfer state: truncated or malformed", e);
+    }
+  }
+
+  /**
+   * Starts a transfer for {@code task} now, as if its detector had alarmed after the last batch
+   * (no DRIFT_DETECTED is reported): for experiments that trigger at the true drift point and
+   * for tests.
+   *
+   * @return the STARTED event
+   * @throws IllegalStateException if a shadow candidate already runs
+   */
+  TransferEvent startTransfer(String task) {
+    if (shadow >= 0) {
+      throw new IllegalStateException("startTransfer: a shadow candidate for task '"
+          + tasks.get(shadow).name() + "' already runs");
+    }
+    for (int t = 0; t < tasks.size(); t++) {
+      if (tasks.get(t).name().equals(task)) {
+        return start(t, model.version());
+      }
+    }
+    throw new IllegalArgumentException("task '" + task + "': unknown");
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private TaskMonitor[] freshMonitors() {
+    TaskMonitor[] out = new TaskMonitor[tasks.size()];
+    for (int t = 0; t < out.length; t++) {
+      out[t] = new TaskMonitor(tasks.get(t), config.detector(), config.signal(),
+          config.warmupEvents());
+    }
+    return out;
+  }
+
+  private void checkScores(List<LabelledExample> batch, List<Map<String, Double>> scores) {
+    if (batch.size() != scores.size()) {
+      throw new IllegalArgumentException("scores: " + scores.size() + " score maps for "
+          + batch.size() + " events; need one per event");
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      LabelledExample example = batch.get(i);
+      Map<String, Double> score = scores.get(i);
+      if (example == null || score == null) {
+        throw new IllegalArgumentException("batch[" + i + "] / scores[" + i
+            + "]: must not be null");
+      }
+      for (String task : example.labels().keySet()) {
+        Double s = score.get(task);
+        if (s == null || !Double.isFinite(s)) {
+          throw new IllegalArgumentException("scores[" + i + "]." + task
+              + ": a finite published score is required for a labelled task, got " + s);
+        }
+      }
+    }
+  }
+
+  private void scoreShadow(List<LabelledExample> batch, List<Map<String, Double>> scores) {
+    TaskSpec task = tasks.get(shadow);
+    List<Example> examples = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).labels().containsKey(task.name())) {
+        examples.add(batch.get(i).example());
+        positions.add(i);
+      }
+    }
+    if (examples.isEmpty()) {
+      return;
+    }
+    double[] candidate = model.predictShadow(examples);
+    for (int k = 0; k < candidate.length; k++) {
+      int i = positions.get(k);
+      double label = batch.get(i).labels().get(task.name());
+      incumbentSum += Losses.loss(task, scores.get(i).get(task.name()), label);
+      candidateSum += Losses.loss(task, candidate[k], label);
+      shadowSeen++;
+    }
+  }
+
+  private TransferEvent decide(long version) {
+    TaskMonitor m = monitors[shadow];
+    double incumbent = incumbentSum / shadowSeen;
+    double candidate = candidateSum / shadowSeen;
+    boolean promote = candidate < incumbent;
+    if (promote) {
+      model.promoteShadow(config.recoveryEvents());
+      m.promotions++;
+    } else {
+      model.discardShadow();
+      m.rollbacks++;
+    }
+    m.restart(config.warmupEvents());
+    TransferEvent event = new TransferEvent(
+        promote ? TransferEvent.Kind.PROMOTED : TransferEvent.Kind.ROLLED_BACK, m.task.name(),
+        TransferEvent.Action.TRANSFER, config.detector().label(), detectedAt, shadowSources,
+        metric(m.task), incumbent, candidate, version);
+    shadow = -1;
+    shadowSeen = 0;
+    incumbentSum = 0;
+    candidateSum = 0;
+    detectedAt = 0;
+    shadowSources = List.of();
+    return event;
+  }
+
+  private TransferEvent start(int t, long version) {
+    TaskMonitor m = monitors[t];
+    List<TransferEvent.SourceTask> sources = chooseSources(t);
+    CandidateInit init = config.candidateInit();
+    if (init == CandidateInit.BLEND && sources.isEmpty()) {
+      init = CandidateInit.KEEP;
+    }
+    Map<String, Double> weights = new LinkedHashMap<>();
+    for (TransferEvent.SourceTask s : sources) {
+      weights.put(s.task(), s.affinity());
+    }
+    MultiTaskModel.ShadowStart start = switch (init) {
+      case BLEND -> MultiTaskModel.ShadowStart.BLEND_SOURCES;
+      case KEEP -> MultiTaskModel.ShadowStart.COPY_INCUMBENT;
+      case RESET -> MultiTaskModel.ShadowStart.RESET;
+    };
+    model.attachShadow(m.task.name(), start, weights, m.recentTrainingTarget(),
+        config.learningRateBoost());
+    if (config.lossWeightBoost() > 1.0) {
+      model.boostLossWeight(m.task.name(), config.lossWeightBoost(), config.recoveryEvents());
+    }
+    shadow = t;
+    shadowSeen = 0;
+    incumbentSum = 0;
+    candidateSum = 0;
+    detectedAt = m.taskEvents;
+    shadowSources = sources;
+    return new TransferEvent(TransferEvent.Kind.STARTED, m.task.name(),
+        TransferEvent.Action.TRANSFER, config.detector().label(), detectedAt, sources,
+        metric(m.task), m.recentLoss(), null, version);
+  }
+
+  /**
+   * The source tasks of task {@code t}: other tasks with affinity towards it above
+   * {@code minAffinity}, best first (ties by name), at most {@code maxSources}.
+   */
+  List<TransferEvent.SourceTask> chooseSources(int t) {
+    String target = tasks.get(t).name();
+    List<TransferEvent.SourceTask> candidates = new ArrayList<>();
+    for (TaskSpec source : tasks) {
+      if (source.name().equals(target)) {
+        continue;
+      }
+      double a = model.affinity(source.name(), target);
+      if (a > config.minAffinity()) {
+        candidates.add(new TransferEvent.SourceTask(source.name(), a));
+      }
+    }
+    candidates.sort(Comparator.comparingDouble(TransferEvent.SourceTask::affinity).reversed()
+        .thenComparing(TransferEvent.SourceTask::task));
+    return List.copyOf(candidates.subList(0, Math.min(config.maxSources(), candidates.size())));
+  }
+
+  private static String metric(TaskSpec task) {
+    return task.kind() == TaskKind.BINARY ? "logloss" : "squared_error";
+  }
+}

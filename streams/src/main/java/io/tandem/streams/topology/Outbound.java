@@ -1,0 +1,27 @@
+package io.tandem.streams.topology;
+
+import io.tandem.schemas.Prediction;
+import io.tandem.schemas.TransferUpdate;
+import java.util.Objects;
+
+/**
+ * What the learning processor emits: a prediction (to {@code topics.predictions}, key = user) or
+ * a transfer update (to {@code topics.transfer-updates}, key = task). The topology splits the
+ * learner's output by type.
+ */
+sealed interface Outbound {
+
+  /** A prediction for an event or a request. */
+  record PredictionOut(Prediction prediction) implements Outbound {
+    public PredictionOut {
+      Objects.requireNonNull(prediction, "prediction");
+    }
+  }
+
+  /** A transfer update: a candidate started, promoted or rolled back. */
+  record TransferOut(TransferUpdate update) implements Outbound {
+    public TransferOut {
+      Objects.requireNonNull(update, "update");
+    }
+  }
+}
