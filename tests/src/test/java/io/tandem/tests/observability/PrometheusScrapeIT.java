@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
@@ -51,17 +52,24 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 6's acceptance for metrics: a Tandem instance on the shared broker learns generated
  * events and serves {@code /metrics}; the scrape has one label set per name and every name the
  * Grafana dashboard queries; a real Prometheus server (when the {@code prometheus} binary is on
- * the PATH, otherwise that test is skipped) scrapes it every second and sees training progress
- * and the per-task quality gauges.
+ * the PATH, otherwise that test is skipped) scrapes it every second and sees training progress,
+ * the per-task quality gauges, and the drift counter rising when the generated stream's drift
+ * schedule strikes (the same stream as {@code DriftTransferIT}: the click task's specific factors
+ * are re-drawn in the second half).
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PrometheusScrapeIT {
 
-  private static final int CTR_EVENTS = 2_000;
-  private static final int PREFERENCE_EVENTS = 1_000;
-  private static final int PARTITIONS = 2;
+  private static final int CTR_EVENTS = 40_000;
+  private static final int PREFERENCE_EVENTS = 20_000;
+  /** Stream position of the abrupt drift of ctr: in the second half. */
+  private static final long DRIFT_AT = 40_000;
+  /** One partition, so one model sees the whole stream (and its drift). */
+  private static final int PARTITIONS = 1;
   private static final Duration STARTUP = Duration.ofSeconds(30);
-  private static final Duration WAIT = Duration.ofSeconds(45);
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String DRIFTS = "tandem_drift_detections_alarms_total";
+  private static final String TRANSFERS = "tandem_transfer_updates_total";
   private static final Duration POLL = Duration.ofMillis(200);
   private static final double COUNT_TOLERANCE = 1e-9;
   private static final String TRAINED = "tandem_events_trained_events_total";
@@ -85,8 +93,10 @@ class PrometheusScrapeIT {
     TandemRun run = new TandemRun("obs", PARTITIONS).createTopics();
     events = run.events;
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    StreamGenerator generator = new StreamGenerator(GeneratorConfig.defaults().withSeed(6)
-        .withEvents(CTR_EVENTS, PREFERENCE_EVENTS));
+    StreamGenerator generator = new StreamGenerator(GeneratorConfig.defaults().withSeed(11L)
+        .withPopulation(100, 50).withEvents(CTR_EVENTS, PREFERENCE_EVENTS).withRho(0.2)
+        .withCtrBaseRate(0.3)
+        .withDrifts(List.of(DriftSpec.abrupt(StreamGenerator.CTR, DRIFT_AT))));
     while (generator.hasNext()) {
       GeneratedEvent e = generator.next();
       records.add(new ProducerRecord<>(events, e.user().getBytes(StandardCharsets.UTF_8),
@@ -160,9 +170,11 @@ class PrometheusScrapeIT {
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     URI api = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=");
     try {
-      // When: Prometheus has seen the first half learned ...
+      // When: Prometheus has seen the first half learned, without a drift alarm ...
       double before = awaitQuery(api, "sum(" + TRAINED + ")",
           v -> v >= firstHalf.size(), log);
+      double driftsBefore = awaitQuery(api, "sum(" + DRIFTS + "{task=\"ctr\"})",
+          v -> true, log);
       // ... and the second half is produced
       SharedKafka.produceRaw(events, secondHalf);
 
@@ -172,6 +184,13 @@ class PrometheusScrapeIT {
       assertThat(after).isGreaterThan(before)
           .isCloseTo(firstHalf.size() + secondHalf.size(), within(COUNT_TOLERANCE));
       assertThat(awaitQuery(api, "up{job=\"tandem\"}", v -> v == 1.0, log)).isEqualTo(1.0);
+
+      // And: the drift in the second half raised the drift counter and started a transfer
+      assertThat(driftsBefore).isZero();
+      assertThat(awaitQuery(api, "sum(" + DRIFTS + "{task=\"ctr\",detector=\"adwin\"})",
+          v -> v >= 1.0, log)).isGreaterThanOrEqualTo(1.0);
+      assertThat(awaitQuery(api, "sum(" + TRANSFERS + "{task=\"ctr\",decision=\"started\"})",
+          v -> v >= 1.0, log)).isGreaterThanOrEqualTo(1.0);
 
       // And: the per-task quality gauges exist with values in range
       assertThat(awaitQuery(api, "tandem_task_auc_ratio{task=\"ctr\"}",
