@@ -42,11 +42,14 @@ class ReadmeExamplesTest {
   }
 
   @Test
-  void shouldShowAnEventARequestAndAPredictionThatTheSchemasAccept() throws IOException {
+  void shouldShowAnEventARequestAPredictionAndATransferUpdateThatTheSchemasAccept()
+      throws IOException {
     TaskCatalog tasks = TandemConfig.defaults().tasks();
     List<String> json = blocks("json");
 
-    assertThat(json).hasSize(3);
+    assertThat(json).hasSize(4);
+    assertThat(Codecs.transferUpdates().decode(utf8(json.get(3))))
+        .isInstanceOf(Decoded.Valid.class);
     assertThat(Codecs.labelledEvents(tasks).decode(utf8(json.get(0)))).isInstanceOf(Decoded.Valid.class);
     assertThat(Codecs.requests(tasks).decode(utf8(json.get(1)))).isInstanceOf(Decoded.Valid.class);
     assertThat(Codecs.predictions().decode(utf8(json.get(2)))).isInstanceOf(Decoded.Valid.class);
