@@ -35,7 +35,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * test rather than luck (under {@code at_least_once} a rebalance may legitimately repeat a batch).
  */
 @Testcontainers(disabledWithoutDocker = true)
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class TandemInProcessIT {
 
   private static final int LABELLED = 600;
@@ -44,6 +44,10 @@ class TandemInProcessIT {
   private static final Duration STARTUP = Duration.ofSeconds(120);
   private static final Duration OUTPUT = Duration.ofSeconds(120);
   private static final Duration QUIET = Duration.ofSeconds(3);
+  /** Time for the 60,000 events of the drifting stream to be learned. */
+  private static final Duration DRIFT_OUTPUT = Duration.ofSeconds(240);
+  /** Stream position of the generated drift of ctr. */
+  private static final long DRIFT_AT = 40_000;
 
   @Container
   private static final KafkaContainer KAFKA = ContainerImages.kafkaContainer();
@@ -98,6 +102,50 @@ class TandemInProcessIT {
       double invalidCounted = meters.find(TandemMeters.EVENTS_INVALID).counters().stream()
           .mapToDouble(Counter::count).sum();
       assertThat(invalidCounted).isEqualTo(INVALID);
+    }
+  }
+
+  @Test
+  void shouldPublishAGuardedTransferAfterAGeneratedDrift() {
+    // Given Tandem with its default drift watch on one partition (one model sees the whole stream)
+    TandemConfig config = TandemConfig.defaults()
+        .with("bootstrap.servers", KAFKA.getBootstrapServers())
+        .with("application.id", "containers-drift")
+        .with("state.dir", stateDir.toString())
+        .with("topics.events", "drift.events")
+        .with("topics.requests", "drift.requests")
+        .with("topics.predictions", "drift.predictions")
+        .with("topics.transfer-updates", "drift.transfer-updates")
+        .with("topics.tasks", "drift.tasks")
+        .with("topics.dead-letter", "drift.dead-letter")
+        .with("topics.partitions", "1")
+        .with("model.embedding.dim", "8")
+        .with("model.experts", "2")
+        .with("model.expert.size", "16")
+        .with("model.tower.size", "8");
+    createTopics(config);
+    List<TandemTraffic.Event> stream = TandemTraffic.driftingEvents(DRIFT_AT);
+    try (TandemApp app = TandemApp.start(config, new SimpleMeterRegistry())) {
+      await().atMost(STARTUP).until(() -> app.state() == KafkaStreams.State.RUNNING);
+
+      // When the stream, drifting at event 40,000, arrives
+      TandemTraffic.produce(KAFKA.getBootstrapServers(), config.topics().events(), stream);
+
+      // Then every event is predicted, and a transfer for ctr starts and is decided
+      List<JsonNode> predictions = TandemTraffic.readJson(KAFKA.getBootstrapServers(),
+          config.topics().predictions(), stream.size(), Duration.ZERO, DRIFT_OUTPUT);
+      assertThat(predictions).as("predictions of the drifting stream").hasSize(stream.size());
+      List<JsonNode> updates = TandemTraffic.readJson(KAFKA.getBootstrapServers(),
+          config.topics().transferUpdates(), 2, QUIET, OUTPUT);
+      assertThat(updates).as("transfer updates after all %d events were predicted", stream.size())
+          .hasSizeGreaterThanOrEqualTo(2);
+      assertThat(updates.get(0).path("task").asText()).isEqualTo("ctr");
+      assertThat(updates.get(0).path("decision").asText()).isEqualTo("started");
+      assertThat(updates.get(0).path("trigger").asText()).isEqualTo("drift");
+      assertThat(updates.get(1).path("decision").asText()).isIn("promoted", "rolled_back");
+      assertThat(updates.get(1).path("candidate_metric").isNumber()).isTrue();
+      assertThat(updates.get(1).path("detected_at_event").asLong())
+          .isEqualTo(updates.get(0).path("detected_at_event").asLong());
     }
   }
 

@@ -2,8 +2,14 @@ package io.tandem.tests.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.model.generator.DriftSpec;
+import io.tandem.model.generator.GeneratedEvent;
+import io.tandem.model.generator.GeneratorConfig;
+import io.tandem.model.generator.StreamGenerator;
+import io.tandem.streams.io.GeneratedEventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +67,26 @@ final class TandemTraffic {
           "{\"id\":\"%s\",%s,\"user\":\"%s\",\"item\":\"%s\",\"ts\":%d,\"context\":{\"device\":\"%s\"}}",
           id, taskAndLabel, user, item, FIRST_TS + i, device);
       events.add(new Event(id, user, json));
+    }
+    return events;
+  }
+
+  /**
+   * A generated stream whose click task drifts abruptly at stream position {@code driftAt}: 40,000
+   * ctr and 20,000 preference events over 100 users and 50 items, relatedness 0.2, click base rate
+   * 0.3, seed 11 — the stream on which Tandem's default drift watch detects the drift (the same as
+   * {@code DriftTransferIT}'s).
+   */
+  static List<Event> driftingEvents(long driftAt) {
+    GeneratorConfig config = GeneratorConfig.defaults().withSeed(11L).withPopulation(100, 50)
+        .withEvents(40_000, 20_000).withRho(0.2).withCtrBaseRate(0.3)
+        .withDrifts(List.of(DriftSpec.abrupt(StreamGenerator.CTR, driftAt)));
+    List<Event> events = new ArrayList<>();
+    StreamGenerator generator = new StreamGenerator(config);
+    while (generator.hasNext()) {
+      GeneratedEvent e = generator.next();
+      events.add(new Event(e.id(), e.user(),
+          new String(GeneratedEventJson.event(e), StandardCharsets.UTF_8)));
     }
     return events;
   }

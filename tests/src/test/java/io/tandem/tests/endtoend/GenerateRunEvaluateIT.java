@@ -8,12 +8,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
-import io.tandem.model.metrics.Auc;
+import io.tandem.model.metrics.WindowReport;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
+import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.io.GeneratedEventJson;
+import io.tandem.streams.io.PredictionEvaluation;
 import io.tandem.tests.support.SharedKafka;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -30,22 +33,23 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Generate, run, evaluate: a generated stream goes through a real broker into Tandem, which is
- * stopped halfway and restarted on the same state directory and application id; every labelled
- * event gets exactly one prediction, model versions never go backwards, and the click model
- * still ranks clicks above non-clicks at the end and right after the restart.
+ * Generate, run, evaluate (issue 4's acceptance): a generated stream of 100,000 events goes
+ * through a real broker into Tandem under {@code exactly_once_v2}, which is stopped halfway and
+ * restarted on the same state directory and application id; every labelled event gets exactly one
+ * prediction, model versions never go backwards, and {@code tandem evaluate}'s evaluation
+ * ({@link PredictionEvaluation}, 10,000-event windows) shows the click AUC above 0.65 in the last
+ * window and far from chance in the first window after the restart.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class GenerateRunEvaluateIT {
 
-  private static final int CTR_EVENTS = 32_000;
-  private static final int PREFERENCE_EVENTS = 8_000;
+  private static final int CTR_EVENTS = 80_000;
+  private static final int PREFERENCE_EVENTS = 20_000;
   private static final int PARTITIONS = 2;
-  private static final int LAST_WINDOW = 4_000;
-  private static final int AFTER_RESTART = 1_000;
-  private static final double MIN_FINAL_AUC = 0.6;
-  private static final double MIN_AUC_AFTER_RESTART = 0.55;
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final int WINDOW = 10_000;
+  private static final double MIN_FINAL_AUC = 0.65;
+  private static final double MIN_AUC_AFTER_RESTART = 0.6;
+  private static final Duration WAIT = Duration.ofSeconds(150);
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,12 +69,6 @@ class GenerateRunEvaluateIT {
         .withPopulation(300, 100).withEvents(CTR_EVENTS, PREFERENCE_EVENTS)
         .withCtrBaseRate(0.3);
     List<GeneratedEvent> stream = StreamGenerator.stream(generator).toList();
-    Map<String, Double> clickLabels = new HashMap<>();
-    for (GeneratedEvent e : stream) {
-      if (e.task().equals(StreamGenerator.CTR)) {
-        clickLabels.put(e.id(), e.label());
-      }
-    }
     int half = stream.size() / 2;
     TandemConfig config = config(suffix, events, predictions, applicationId);
 
@@ -90,12 +88,7 @@ class GenerateRunEvaluateIT {
     // Then: one prediction per event, versions monotone per partition
     List<String> ids = new ArrayList<>();
     Map<Integer, Long> lastVersion = new HashMap<>();
-    List<double[]> ctrAfterRestart = new ArrayList<>();
-    List<double[]> ctrAll = new ArrayList<>();
-    Map<String, Integer> position = new HashMap<>();
-    for (int i = 0; i < stream.size(); i++) {
-      position.put(stream.get(i).id(), i);
-    }
+    List<String> predictionLines = new ArrayList<>();
     for (ConsumerRecord<String, String> p : all) {
       JsonNode node = JSON.readTree(p.value());
       String id = node.get("id").asText();
@@ -104,38 +97,33 @@ class GenerateRunEvaluateIT {
       assertThat(version).as("model_version of %s in partition %d", id, p.partition())
           .isGreaterThanOrEqualTo(lastVersion.getOrDefault(p.partition(), 0L));
       lastVersion.put(p.partition(), version);
-      Double label = clickLabels.get(id);
-      if (label != null) {
-        double[] scored = {position.get(id), node.get("scores").get(StreamGenerator.CTR).asDouble(),
-            label};
-        ctrAll.add(scored);
-        if (position.get(id) >= half) {
-          ctrAfterRestart.add(scored);
-        }
-      }
+      predictionLines.add(p.value());
     }
     assertThat(ids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
         stream.stream().map(GeneratedEvent::id).toList());
 
-    // And: the click model ranks well at the end and right after the restart
-    ctrAll.sort((a, b) -> Double.compare(a[0], b[0]));
-    ctrAfterRestart.sort((a, b) -> Double.compare(a[0], b[0]));
-    double finalAuc = auc(ctrAll.subList(ctrAll.size() - LAST_WINDOW, ctrAll.size()));
-    double restartAuc = auc(ctrAfterRestart.subList(0, AFTER_RESTART));
-    System.out.printf("GenerateRunEvaluateIT: final-window AUC %.4f, after-restart AUC %.4f%n",
-        finalAuc, restartAuc);
+    // And: tandem evaluate's windows: the click model ranks well at the end and right after the
+    // restart
+    Path predictionsFile = stateDir.resolve("predictions.jsonl");
+    Path truthFile = stateDir.resolve("truth.jsonl");
+    Files.write(predictionsFile, predictionLines, StandardCharsets.UTF_8);
+    List<String> truthLines = new ArrayList<>();
+    for (GeneratedEvent e : stream) {
+      truthLines.add(new String(GeneratedEventJson.truth(e), StandardCharsets.UTF_8));
+    }
+    Files.write(truthFile, truthLines, StandardCharsets.UTF_8);
+    PredictionEvaluation.Result evaluation = PredictionEvaluation.evaluate(predictionsFile,
+        truthFile, config.taskSettings().stream().map(TaskSettings::spec).toList(), WINDOW);
+    List<WindowReport> windows = evaluation.evaluator().windows();
+    double finalAuc = windows.get(windows.size() - 1).tasks().get(StreamGenerator.CTR).model()
+        .auc();
+    double restartAuc = windows.stream().filter(w -> w.firstEvent() >= half).findFirst()
+        .orElseThrow().tasks().get(StreamGenerator.CTR).model().auc();
+    System.out.printf("GenerateRunEvaluateIT: last-window AUC %.4f, first window after the"
+        + " restart %.4f%n", finalAuc, restartAuc);
+    assertThat(evaluation.withoutPrediction()).isZero();
     assertThat(finalAuc).isGreaterThan(MIN_FINAL_AUC);
     assertThat(restartAuc).isGreaterThan(MIN_AUC_AFTER_RESTART);
-  }
-
-  private static double auc(List<double[]> scored) {
-    double[] scores = new double[scored.size()];
-    double[] labels = new double[scored.size()];
-    for (int i = 0; i < scored.size(); i++) {
-      scores[i] = scored.get(i)[1];
-      labels[i] = scored.get(i)[2];
-    }
-    return Auc.exact(scores, labels);
   }
 
   private static List<Map.Entry<String, String>> records(List<GeneratedEvent> events) {

@@ -43,7 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  * items, two tasks), then, for {@code at_least_once} and {@code exactly_once_v2}, runs (a) a
  * reference topology that only parses the same JSON and does one state-store get+put per record
  * and (b) Tandem's topology with the default model, each with a fresh application id, and
- * prints records/s from RUNNING to the last output record read with {@code read_committed}.
+ * prints records/s from RUNNING to the last output record read with {@code read_committed}. One
+ * unmeasured reference run first warms the JVM up.
  *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.TopologyThroughput
  * [events]} with {@code OMP_NUM_THREADS=1}.
@@ -65,6 +66,9 @@ public final class TopologyThroughput {
     SharedKafka.produceRaw(events, records);
     System.out.printf(Locale.ROOT, "produced %,d events in %.1f s%n", n,
         (System.nanoTime() - p0) / 1e9);
+    // Warm-up: the first topology run of the JVM pays for class loading and JIT compilation of the
+    // Kafka clients and Streams; without this the first measured reference run looks slow.
+    runReference(events, partitions, n, "at_least_once");
     List<String> rows = new ArrayList<>();
     for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
       double reference = runReference(events, partitions, n, guarantee);
