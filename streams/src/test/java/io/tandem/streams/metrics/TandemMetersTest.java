@@ -61,6 +61,10 @@ class TandemMetersTest {
         "preference").gauge().value()).isEqualTo(0.25);
     assertThat(registry.get(TandemMeters.EMBEDDING_EVICTIONS).tag("table", "user")
         .functionCounter().count()).isEqualTo(1.0);
+    assertThat(registry.get(TandemMeters.BATCH_TRAIN_TIME).timer().takeSnapshot()
+        .histogramCounts()).as("batch train time histogram buckets").isNotEmpty();
+    assertThat(registry.get(TandemMeters.REQUEST_LATENCY).timer().takeSnapshot()
+        .histogramCounts()).as("request latency histogram buckets").isNotEmpty();
   }
 
   @Test
