@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,7 @@ class DriftTransferIT {
       SharedKafka.produceRaw(run.events, records);
       SharedKafka.consume(run.predictions, stream.size(), WAIT);
       updates = SharedKafka.consume(run.transferUpdates, 2, WAIT);
+      assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
 
     // Then: a start and a decision for ctr, both valid contract records keyed by task

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,7 @@ class BadInputIT {
           SharedKafka.consume(run.predictions, validIds.size(), WAIT);
       List<ConsumerRecord<byte[], byte[]>> dead =
           SharedKafka.consumeRaw(run.deadLetter, invalid.size(), WAIT);
+      assertThat(app.state()).as("after the bad input").isEqualTo(KafkaStreams.State.RUNNING);
 
       // Then: one prediction per valid event, keyed by its user
       List<String> predictedIds = new ArrayList<>();

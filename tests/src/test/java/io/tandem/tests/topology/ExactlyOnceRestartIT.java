@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ class ExactlyOnceRestartIT {
           WAIT)) {
         finalVersion.merge(p.partition(), version(p.value()) + 1, Math::max);
       }
+      assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
     assertThat(finalVersion).hasSize(2);
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * test suite: it runs for about a minute per guarantee).
  *
  * <p>Tandem runs with its default model, batching and commit interval on 2 partitions while a background producer
- * streams labelled events at {@value #EVENTS_PER_SECOND}/s (so the learner is busy, as in
+ * streams labelled events at {@value #DEFAULT_EVENTS_PER_SECOND}/s (optional second argument) (so the learner is busy, as in
  * production). A paced producer sends prediction requests at {@value #REQUESTS_PER_SECOND}/s for
  * {@value #SECONDS} s after a {@value #WARMUP_SECONDS} s warm-up; a consumer reads the
  * predictions topic and records, per request prediction, the time from the request's record
@@ -50,7 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RequestLatency {
 
   private static final int REQUESTS_PER_SECOND = 2_000;
-  private static final int EVENTS_PER_SECOND = 2_000;
+  private static final int DEFAULT_EVENTS_PER_SECOND = 500;
   private static final int SECONDS = 30;
   private static final int WARMUP_SECONDS = 5;
   private static final int PARTITIONS = 2;
@@ -60,16 +61,17 @@ public final class RequestLatency {
   /** Runs the measurement and prints one table row per guarantee. */
   public static void main(String[] args) throws Exception {
     String guarantees = args.length > 0 ? args[0] : "at_least_once,exactly_once_v2";
+    int eventsPerSecond = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_EVENTS_PER_SECOND;
     List<String> rows = new ArrayList<>();
     for (String guarantee : guarantees.split(",")) {
-      rows.add(run(guarantee.trim()));
+      rows.add(run(guarantee.trim(), eventsPerSecond));
     }
-    System.out.println("| guarantee | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+    System.out.println("| guarantee | events/s | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
     rows.forEach(System.out::println);
     System.exit(0);
   }
 
-  private static String run(String guarantee) throws Exception {
+  private static String run(String guarantee, int eventsPerSecond) throws Exception {
     TandemRun run = new TandemRun("latency", PARTITIONS).createTopics();
     ModelConfig model = ModelConfig.defaults();
     TandemConfig config = run.config(Files.createTempDirectory("tandem-latency"), Map.of(
@@ -85,7 +87,8 @@ public final class RequestLatency {
     Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry());
         KafkaProducer<String, String> producer = producer()) {
-      Thread events = new Thread(() -> produceEvents(producer, run.events, stop), "events");
+      Thread events = new Thread(
+          () -> produceEvents(producer, run.events, eventsPerSecond, stop), "events");
       events.start();
       Set<String> measured = new HashSet<>();
       Thread reader = new Thread(() -> read(run.predictions, guarantee, histogram, measured, stop),
@@ -97,8 +100,10 @@ public final class RequestLatency {
       long start = System.nanoTime();
       for (long i = 0; i < total; i++) {
         long due = start + i * periodNanos;
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          // Sleep, not spin: a spinning producer would take a core from Tandem on 2 cores.
+          LockSupport.parkNanos(wait);
         }
         String user = TandemRun.user(random.nextInt(5_000));
         String id = (i < (long) WARMUP_SECONDS * REQUESTS_PER_SECOND ? "warm-" : "req-") + i;
@@ -112,10 +117,11 @@ public final class RequestLatency {
       events.join();
       reader.join();
       long sent = (long) SECONDS * REQUESTS_PER_SECOND;
+      System.out.println("state at the end: " + app.state());
       System.out.printf(Locale.ROOT, "%s: %,d of %,d measured requests answered%n", guarantee,
           measured.size(), sent);
-      return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %.2f | %.2f |",
-          guarantee, histogram.getTotalCount(), ms(histogram, 50), ms(histogram, 90),
+      return String.format(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %.2f | %.2f | %.2f |",
+          guarantee, eventsPerSecond, histogram.getTotalCount(), ms(histogram, 50), ms(histogram, 90),
           ms(histogram, 99), ms(histogram, 99.9), histogram.getMaxValue() / 1000.0);
     }
   }
@@ -130,10 +136,13 @@ public final class RequestLatency {
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
-  /** Streams labelled events at {@link #EVENTS_PER_SECOND} until stopped. */
+  /** Streams labelled events at {@code perSecond} until stopped (none for 0). */
   private static void produceEvents(KafkaProducer<String, String> producer, String topic,
-      AtomicBoolean stop) {
-    long periodNanos = 1_000_000_000L / EVENTS_PER_SECOND;
+      int perSecond, AtomicBoolean stop) {
+    if (perSecond <= 0) {
+      return;
+    }
+    long periodNanos = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
     for (int i = 0; !stop.get(); i++) {
       long due = start + i * periodNanos;

@@ -120,7 +120,9 @@ public final class TopologyThroughput {
         .with("topics.partitions", String.valueOf(partitions))
         .with("model.context.categorical", "device");
     try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry())) {
-      return measure("tandem", guarantee, predictions, n);
+      double rate = measure("tandem", guarantee, predictions, n);
+      System.out.println("tandem    " + guarantee + " state at the end: " + app.state());
+      return rate;
     }
   }
 
