@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -37,7 +38,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Tandem runs with its default model, batching and commit interval on 2 partitions while a background producer
  * streams labelled events at {@value #DEFAULT_EVENTS_PER_SECOND}/s (optional second argument) (so the learner is busy, as in
  * production). A paced producer sends prediction requests at {@value #REQUESTS_PER_SECOND}/s for
- * {@value #SECONDS} s after a {@value #WARMUP_SECONDS} s warm-up; a consumer reads the
+ * {@value #SECONDS} s after a {@value #WARMUP_SECONDS} s warm-up (measured: a fresh JVM builds
+ * a backlog of seconds during its first ~15 s, JIT compilation of the broker, the clients and
+ * Tandem, and drains it by ~20 s; the per-5-second lines printed show it); a consumer reads the
  * predictions topic and records, per request prediction, the time from the request's record
  * timestamp (its producer's send time) to the consumer receiving the prediction, in an
  * HdrHistogram. So the figure is end to end: producer, broker, Kafka Streams, the learner (a
@@ -53,7 +56,7 @@ public final class RequestLatency {
   private static final int REQUESTS_PER_SECOND = 2_000;
   private static final int DEFAULT_EVENTS_PER_SECOND = 500;
   private static final int SECONDS = 30;
-  private static final int WARMUP_SECONDS = 5;
+  private static final int WARMUP_SECONDS = 20;
   private static final int PARTITIONS = 2;
 
   private RequestLatency() {}
@@ -79,6 +82,7 @@ public final class RequestLatency {
         // Tandem's defaults, not TandemRun's small test model and short commit interval:
         "commit.interval.ms", guarantee.startsWith("exactly") ? "100" : "1000",
         "learner.batch.size", "64",
+        "max.task.idle.ms", System.getProperty("idle", "0"),
         "model.embedding.dim", String.valueOf(model.embeddingDim()),
         "model.experts", String.valueOf(model.experts()),
         "model.expert.size", String.valueOf(model.expertSize()),
@@ -132,7 +136,9 @@ public final class RequestLatency {
 
   private static KafkaProducer<String, String> producer() {
     Properties p = SharedKafka.clientProperties();
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // 1 ms: requests sent one per produce request would cost the in-process broker (same 2
+    // cores) more than Tandem itself.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
@@ -163,6 +169,7 @@ public final class RequestLatency {
   /** Records the latency of every measured request prediction until stopped. */
   private static void read(String topic, String guarantee, Histogram histogram,
       Set<String> measured, AtomicBoolean stop) {
+    Map<Long, Histogram> bySecond = new TreeMap<>();
     Properties p = SharedKafka.clientProperties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         guarantee.startsWith("exactly") ? "read_committed" : "read_uncommitted");
@@ -178,10 +185,18 @@ public final class RequestLatency {
           long now = System.currentTimeMillis();
           String id = TandemRun.field(r.value(), "id");
           if (id.startsWith("req-") && measured.add(id)) {
-            histogram.recordValue(Math.max(0, now - r.timestamp()) * 1000);
+            long micros = Math.max(0, now - r.timestamp()) * 1000;
+            histogram.recordValue(micros);
+            bySecond.computeIfAbsent(r.timestamp() / 5_000 * 5_000,
+                k -> new Histogram(TimeUnit.SECONDS.toMicros(60), 2)).recordValue(micros);
           }
         }
       }
     }
+    long first = bySecond.isEmpty() ? 0 : bySecond.keySet().iterator().next();
+    bySecond.forEach((start, h) -> System.out.printf(Locale.ROOT,
+        "  sent at +%3d s: %,6d requests, p50 %.1f ms, p99 %.1f ms%n", (start - first) / 1000,
+        h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0));
   }
 }
