@@ -82,7 +82,6 @@ public final class RequestLatency {
         // Tandem's defaults, not TandemRun's small test model and short commit interval:
         "commit.interval.ms", guarantee.startsWith("exactly") ? "100" : "1000",
         "learner.batch.size", "64",
-        "max.task.idle.ms", System.getProperty("idle", "0"),
         "model.embedding.dim", String.valueOf(model.embeddingDim()),
         "model.experts", String.valueOf(model.experts()),
         "model.expert.size", String.valueOf(model.expertSize()),
