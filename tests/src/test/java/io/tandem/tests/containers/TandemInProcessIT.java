@@ -46,8 +46,6 @@ class TandemInProcessIT {
   private static final Duration QUIET = Duration.ofSeconds(3);
   /** Time for the 60,000 events of the drifting stream to be learned. */
   private static final Duration DRIFT_OUTPUT = Duration.ofSeconds(240);
-  /** Stream position of the generated drift of ctr. */
-  private static final long DRIFT_AT = 40_000;
 
   @Container
   private static final KafkaContainer KAFKA = ContainerImages.kafkaContainer();
@@ -124,11 +122,11 @@ class TandemInProcessIT {
         .with("model.expert.size", "16")
         .with("model.tower.size", "8");
     createTopics(config);
-    List<TandemTraffic.Event> stream = TandemTraffic.driftingEvents(DRIFT_AT);
+    List<TandemTraffic.Event> stream = TandemTraffic.driftingEvents();
     try (TandemApp app = TandemApp.start(config, new SimpleMeterRegistry())) {
       await().atMost(STARTUP).until(() -> app.state() == KafkaStreams.State.RUNNING);
 
-      // When the stream, drifting at event 40,000, arrives
+      // When the stream arrives (it drifts at event 40,000 of 60,000)
       TandemTraffic.produce(KAFKA.getBootstrapServers(), config.topics().events(), stream);
 
       // Then every event is predicted, and a transfer for ctr starts and is decided

@@ -2,11 +2,11 @@ package io.tandem.tests.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
 import io.tandem.streams.io.GeneratedEventJson;
+import io.tandem.tests.support.DriftingStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +72,11 @@ final class TandemTraffic {
   }
 
   /**
-   * A generated stream whose click task drifts abruptly at stream position {@code driftAt}: 40,000
-   * ctr and 20,000 preference events over 100 users and 50 items, relatedness 0.2, click base rate
-   * 0.3, seed 11 — the stream on which Tandem's default drift watch detects the drift (the same as
-   * {@code DriftTransferIT}'s).
+   * The events of {@link DriftingStream} (its click task drifts at {@link DriftingStream#DRIFT_AT}),
+   * in stream order.
    */
-  static List<Event> driftingEvents(long driftAt) {
-    GeneratorConfig config = GeneratorConfig.defaults().withSeed(11L).withPopulation(100, 50)
-        .withEvents(40_000, 20_000).withRho(0.2).withCtrBaseRate(0.3)
-        .withDrifts(List.of(DriftSpec.abrupt(StreamGenerator.CTR, driftAt)));
+  static List<Event> driftingEvents() {
+    GeneratorConfig config = DriftingStream.config();
     List<Event> events = new ArrayList<>();
     StreamGenerator generator = new StreamGenerator(config);
     while (generator.hasNext()) {

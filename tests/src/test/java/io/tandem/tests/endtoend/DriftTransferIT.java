@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
@@ -16,6 +15,7 @@ import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.io.GeneratedEventJson;
 import io.tandem.streams.metrics.TandemMeters;
+import io.tandem.tests.support.DriftingStream;
 import io.tandem.tests.support.SharedKafka;
 import io.tandem.tests.support.TandemRun;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DriftTransferIT {
 
-  private static final int CTR_EVENTS = 40_000;
-  private static final int PREFERENCE_EVENTS = 20_000;
-  /** Stream position (both tasks counted) of the abrupt drift of ctr. */
-  private static final long DRIFT_AT = 40_000;
+  private static final long DRIFT_AT = DriftingStream.DRIFT_AT;
   private static final int PARTITIONS = 1;
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,10 +54,7 @@ class DriftTransferIT {
   void shouldDetectTheDriftAndPublishAGuardedTransfer() throws Exception {
     // Given: a stream with an abrupt drift of ctr, and Tandem watching for drift
     TandemRun run = new TandemRun("drift", PARTITIONS).createTopics();
-    GeneratorConfig generator = GeneratorConfig.defaults().withSeed(11L)
-        .withPopulation(100, 50).withEvents(CTR_EVENTS, PREFERENCE_EVENTS).withRho(0.2)
-        .withCtrBaseRate(0.3)
-        .withDrifts(List.of(DriftSpec.abrupt(StreamGenerator.CTR, DRIFT_AT)));
+    GeneratorConfig generator = DriftingStream.config();
     List<GeneratedEvent> stream = StreamGenerator.stream(generator).toList();
     long ctrBeforeDrift = stream.subList(0, (int) DRIFT_AT).stream()
         .filter(e -> e.task().equals(StreamGenerator.CTR)).count();

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.GeneratedEvent;
-import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.io.GeneratedEventJson;
+import io.tandem.tests.support.DriftingStream;
 import io.tandem.tests.support.SharedKafka;
 import io.tandem.tests.support.TandemRun;
 import java.io.File;
@@ -60,10 +59,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PrometheusScrapeIT {
 
-  private static final int CTR_EVENTS = 40_000;
-  private static final int PREFERENCE_EVENTS = 20_000;
-  /** Stream position of the abrupt drift of ctr: in the second half. */
-  private static final long DRIFT_AT = 40_000;
   /** One partition, so one model sees the whole stream (and its drift). */
   private static final int PARTITIONS = 1;
   private static final Duration STARTUP = Duration.ofSeconds(30);
@@ -93,16 +88,15 @@ class PrometheusScrapeIT {
     TandemRun run = new TandemRun("obs", PARTITIONS).createTopics();
     events = run.events;
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    StreamGenerator generator = new StreamGenerator(GeneratorConfig.defaults().withSeed(11L)
-        .withPopulation(100, 50).withEvents(CTR_EVENTS, PREFERENCE_EVENTS).withRho(0.2)
-        .withCtrBaseRate(0.3)
-        .withDrifts(List.of(DriftSpec.abrupt(StreamGenerator.CTR, DRIFT_AT))));
+    // The drift (at event 40,000 of 60,000) strikes in the second half.
+    StreamGenerator generator = new StreamGenerator(DriftingStream.config());
     while (generator.hasNext()) {
       GeneratedEvent e = generator.next();
       records.add(new ProducerRecord<>(events, e.user().getBytes(StandardCharsets.UTF_8),
           GeneratedEventJson.event(e)));
     }
-    assertThat(records).hasSize(CTR_EVENTS + PREFERENCE_EVENTS);
+    assertThat(records).hasSize(
+        DriftingStream.CTR_EVENTS + DriftingStream.PREFERENCE_EVENTS);
     firstHalf = records.subList(0, records.size() / 2);
     secondHalf = records.subList(records.size() / 2, records.size());
     TandemConfig config = run.config(tempDir.resolve("state"),
