@@ -109,6 +109,12 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     model = MultiTaskModel.create(modelConfig, tasks);
     ModelStores.restore(model, denseStore, rowsStore);
     model.drainDirtyRows();
+    if (transfer.detector() == DetectorKind.NONE && model.shadowTask() != null) {
+      // Stored while drift was watched; nothing would ever decide it now: the incumbent stays.
+      LOG.info("stream task {}: drift watch off, discarding the transfer candidate for task '{}'",
+          context.taskId(), model.shadowTask());
+      model.discardShadow();
+    }
     trainer = transfer.detector() == DetectorKind.NONE
         ? new PrequentialTrainer(model)
         : PrequentialTrainer.watched(model, transfer, PrequentialTrainer.DEFAULT_METRICS_WINDOW);
