@@ -29,6 +29,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -70,7 +72,11 @@ import java.util.TreeMap;
  * recovery span. Both are part of the dense blob (format version 2).
  *
  * <p>Plain Java arrays throughout: at these layer sizes ND4J's fixed cost per operation exceeds
- * the arithmetic (measurements in the {@code nn} package comment). Deterministic: no wall clock, no unseeded randomness, fixed iteration orders.
+ * the arithmetic (measurements in the {@code nn} package comment). A micro-batch of at least
+ * {@value #BATCHED_FROM} single-label examples runs the shared part and the towers batched (one
+ * pass for the whole batch, vectorised over examples); smaller or multi-label batches go example
+ * by example; both give bit-identical results. Deterministic: no wall clock, no unseeded
+ * randomness, fixed iteration orders.
  *
  * <p>Not thread-safe: one thread drives a model (also for {@link #predict}, which uses internal
  * buffers but changes no observable state).
@@ -80,6 +86,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private static final String USER = "user";
   private static final String ITEM = "item";
   private static final String CTX = "ctx.";
+  /**
+   * Smallest micro-batch that runs the shared part batched. Measured on the reference MMoE (in one
+   * JVM, both paths alternating): at 4 events the per-example loop was faster (18.1k vs 15.2k
+   * events/s), at 8 the batched path (20.1k vs 16.8k), at 64 and 256 about 2x and 2.5x.
+   */
+  static final int BATCHED_FROM = 8;
+  /** Doubles per bulk copy when writing or reading the dense blob's arrays. */
+  private static final int IO_CHUNK = 8_192;
 
   private final ModelConfig config;
   private final List<TaskSpec> tasks;
@@ -126,6 +140,25 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private final boolean[] missingNumeric;
   private final List<EmbeddingRow> touchedRows = new ArrayList<>();
   private double[][] rowGrads = new double[0][];
+  // The batched path (learnBatched, predictBatched): batches of at least batchedFrom examples run
+  // the shared part once for the whole batch. Buffers hold batchCapacity examples, grown on demand.
+  private int batchedFrom = BATCHED_FROM;
+  private int batchCapacity;
+  private double[][] batchInputRows = new double[0][];
+  private double[][] batchInputColumns = new double[0][];
+  private double[][] batchDInputColumns = new double[0][];
+  private double[][] batchDOutColumns = new double[0][];
+  private int[] batchTask = new int[0];
+  private int[] batchIndex = new int[0];
+  private double[] batchLabel = new double[0];
+  private double[] batchZ = new double[0];
+  private double[] batchDz = new double[0];
+  private double[][] batchRepresentationRows = new double[0][];
+  private double[][] batchRepresentationColumns = new double[0][];
+  private double[][] batchDRepresentationColumns = new double[0][];
+  private double[][] batchShadowDx = new double[0][];
+  private EmbeddingRow[] batchExampleRows = new EmbeddingRow[0];
+  private final double[] batchRepresentation;
 
   private long version;
   private long events;
@@ -238,6 +271,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     this.input = new double[inputSize];
     this.dInput = new double[inputSize];
     this.dRepresentation = new double[shared.outputSize()];
+    this.batchRepresentation = new double[shared.outputSize()];
     this.exampleRows = new EmbeddingRow[2 + categorical];
     this.weights = new double[taskCount];
     this.scales = new double[taskCount];
@@ -319,6 +353,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
   @Override
   public List<Map<String, Double>> predict(List<Example> batch) {
     Objects.requireNonNull(batch, "batch");
+    if (batch.size() >= batchedFrom) {
+      return predictBatched(batch);
+    }
     List<Map<String, Double>> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Example example = batch.get(i);
@@ -364,6 +401,16 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
     }
 
+    if (batch.size() >= batchedFrom && singleLabels(batch)) {
+      learnBatched(batch, split);
+    } else {
+      learnExampleByExample(batch, split);
+    }
+    finishStep(batch, measureAffinity, split);
+  }
+
+  /** The body of {@link #learn}, one example at a time. */
+  private void learnExampleByExample(List<LabelledExample> batch, boolean split) {
     for (LabelledExample labelled : batch) {
       Example example = labelled.example();
       events++;
@@ -399,7 +446,10 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
       scatterRowGradients();
     }
+  }
 
+  /** The end of {@link #learn}: combine gradients, update parameters and rows, bookkeeping. */
+  private void finishStep(List<LabelledExample> batch, boolean measureAffinity, boolean split) {
     for (int t = 0; t < taskCount; t++) {
       meanLosses[t] = present[t] ? lossSums[t] / labelCounts[t] : 0.0;
     }
@@ -684,7 +734,11 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * and the configuration's fingerprint. Embedding rows are not included.
    */
   public byte[] exportDense() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * params.length + 1024);
+    // Parameters, optimizer state, a shadow tower and its state, and the affinity's per-task
+    // directions over the shared parameters, plus a margin for the small fields.
+    int doubles = params.length + optimizerState.length + shadowParams.length
+        + shadowState.length + taskCount * sharedLength;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * doubles + 4096);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(SnapshotFormat.DENSE_MAGIC);
       out.writeInt(SnapshotFormat.VERSION);
@@ -891,6 +945,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   // ---------------------------------------------------------------- package-private, for tests
 
+  /**
+   * Sets the smallest batch that runs the shared part batched (tests compare both paths);
+   * {@code Integer.MAX_VALUE} turns the batched path off.
+   */
+  void batchedFrom(int size) {
+    batchedFrom = Math.max(1, size);
+  }
+
   /** A copy of the dense parameters. */
   double[] denseParameters() {
     return params.clone();
@@ -1002,29 +1064,191 @@ public final class MultiTaskModel implements MultiTaskLearner {
   }
 
   private void gatherInput(Example example) {
+    gatherInput(example, input, 0);
+  }
+
+  /** Writes the dense input of {@code example} (rows in {@link #exampleRows}) at {@code off}. */
+  private void gatherInput(Example example, double[] into, int off) {
     float[] u = exampleRows[0].values();
     float[] v = exampleRows[1].values();
     for (int i = 0; i < dim; i++) {
-      input[i] = u[i];
-      input[dim + i] = v[i];
+      into[off + i] = u[i];
+      into[off + dim + i] = v[i];
     }
     if (config.productFeatures()) {
       for (int i = 0; i < dim; i++) {
-        input[productOffset + i] = (double) u[i] * v[i];
+        into[off + productOffset + i] = (double) u[i] * v[i];
       }
     }
     for (int c = 0; c < contextTables.length; c++) {
       float[] row = exampleRows[2 + c].values();
-      int base = contextOffset + c * dim;
+      int base = off + contextOffset + c * dim;
       for (int i = 0; i < dim; i++) {
-        input[base + i] = row[i];
+        into[base + i] = row[i];
       }
     }
     List<String> numeric = config.numericFields();
     for (int f = 0; f < numeric.size(); f++) {
-      input[numericOffset + f] =
+      into[off + numericOffset + f] =
           standardizer.standardise(f, example.numeric().get(numeric.get(f)));
     }
+  }
+
+  /** Grows the batched-path buffers to hold {@code n} examples. */
+  private void ensureBatchCapacity(int n) {
+    if (n <= batchCapacity) {
+      return;
+    }
+    int width = input.length;
+    batchInputRows = new double[n][width];
+    batchInputColumns = new double[width][n];
+    batchDInputColumns = new double[width][n];
+    batchDOutColumns = new double[shared.outputSize()][n];
+    batchTask = new int[n];
+    batchIndex = new int[n];
+    batchLabel = new double[n];
+    batchZ = new double[n];
+    batchDz = new double[n];
+    batchRepresentationRows = new double[n][shared.outputSize()];
+    batchRepresentationColumns = new double[shared.outputSize()][n];
+    batchDRepresentationColumns = new double[shared.outputSize()][n];
+    batchShadowDx = new double[shared.outputSize()][n];
+    batchExampleRows = new EmbeddingRow[exampleRows.length * n];
+    batchCapacity = n;
+  }
+
+  /** Copies the row-major batch inputs into their column layout. */
+  private void transposeInputs(int n) {
+    int width = input.length;
+    for (int e = 0; e < n; e++) {
+      double[] row = batchInputRows[e];
+      for (int i = 0; i < width; i++) {
+        batchInputColumns[i][e] = row[i];
+      }
+    }
+  }
+
+  /** Whether every example of the batch carries exactly one label. */
+  private static boolean singleLabels(List<LabelledExample> batch) {
+    for (LabelledExample example : batch) {
+      if (example.labels().size() != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The body of {@link #learn} for a batch of single-label examples, the shared part run once for
+   * the whole batch ({@link SharedPart#forwardBatch}, {@link SharedPart#backwardBatch}); the
+   * towers, losses and row gradients still go example by example. Bit-identical to the
+   * per-example loop: every sum keeps its order.
+   */
+  private void learnBatched(List<LabelledExample> batch, boolean split) {
+    int n = batch.size();
+    ensureBatchCapacity(n);
+    int width = input.length;
+    int slots = exampleRows.length;
+    for (int e = 0; e < n; e++) {
+      LabelledExample labelled = batch.get(e);
+      Example example = labelled.example();
+      events++;
+      resolveRows(example, true);
+      gatherInput(example, batchInputRows[e], 0);
+      System.arraycopy(exampleRows, 0, batchExampleRows, e * slots, slots);
+      Map.Entry<String, Double> label = labelled.labels().entrySet().iterator().next();
+      batchTask[e] = taskIndex.get(label.getKey());
+      batchLabel[e] = label.getValue();
+    }
+    transposeInputs(n);
+    shared.forwardBatch(params, batchInputColumns, n);
+    int outputWidth = shared.outputSize();
+    for (int t = 0; t < taskCount; t++) {
+      int count = 0;
+      for (int e = 0; e < n; e++) {
+        if (batchTask[e] == t) {
+          batchIndex[count++] = e;
+        }
+      }
+      if (count == 0) {
+        continue;
+      }
+      TaskSpec task = tasks.get(t);
+      for (int a = 0; a < count; a++) {
+        double[] row = batchRepresentationRows[a];
+        shared.batchOutput(t, batchIndex[a], row);
+        for (int j = 0; j < outputWidth; j++) {
+          batchRepresentationColumns[j][a] = row[j];
+        }
+      }
+      towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ);
+      double scale = scales[t];
+      double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
+      for (int a = 0; a < count; a++) {
+        double label = batchLabel[batchIndex[a]];
+        lossSums[t] += scale * Losses.trainingLoss(task, batchZ[a], label);
+        batchDz[a] = boost * weights[t] * scale / labelCounts[t]
+            * Losses.trainingGradient(task, batchZ[a], label);
+      }
+      towers[t].backwardBatch(params, batchRepresentationRows, count, batchDz, grads, 0, touched,
+          batchDRepresentationColumns);
+      if (t == shadowTask) {
+        shadowTower.forwardBatch(shadowParams, batchRepresentationColumns, count, batchZ);
+        for (int a = 0; a < count; a++) {
+          batchDz[a] = weights[t] * scale / labelCounts[t]
+              * Losses.trainingGradient(task, batchZ[a], batchLabel[batchIndex[a]]);
+        }
+        shadowTower.backwardBatch(shadowParams, batchRepresentationRows, count, batchDz,
+            shadowGrads, 0, null, batchShadowDx);
+      }
+      for (int j = 0; j < outputWidth; j++) {
+        double[] from = batchDRepresentationColumns[j];
+        double[] to = batchDOutColumns[j];
+        for (int a = 0; a < count; a++) {
+          to[batchIndex[a]] = from[a];
+        }
+      }
+    }
+    for (double[] column : batchDInputColumns) {
+      Arrays.fill(column, 0, n, 0.0);
+    }
+    shared.backwardBatch(params, batchInputRows, n, batchTask, batchDOutColumns, grads,
+        split ? taskGrads : null, split ? null : touched, batchDInputColumns);
+    for (int e = 0; e < n; e++) {
+      System.arraycopy(batchExampleRows, e * slots, exampleRows, 0, slots);
+      for (int i = 0; i < width; i++) {
+        dInput[i] = batchDInputColumns[i][e];
+      }
+      scatterRowGradients();
+    }
+    Arrays.fill(batchExampleRows, 0, n * slots, null);
+  }
+
+  /** {@link #predict} for a batch large enough for the batched shared part. */
+  private List<Map<String, Double>> predictBatched(List<Example> batch) {
+    int n = batch.size();
+    ensureBatchCapacity(n);
+    for (int e = 0; e < n; e++) {
+      Example example = batch.get(e);
+      if (example == null) {
+        throw new IllegalArgumentException("batch[" + e + "]: must not be null");
+      }
+      resolveRows(example, false);
+      gatherInput(example, batchInputRows[e], 0);
+    }
+    transposeInputs(n);
+    shared.forwardBatch(params, batchInputColumns, n);
+    List<Map<String, Double>> out = new ArrayList<>(n);
+    for (int e = 0; e < n; e++) {
+      Map<String, Double> scores = new LinkedHashMap<>();
+      for (int t = 0; t < taskCount; t++) {
+        shared.batchOutput(t, e, batchRepresentation);
+        double z = towers[t].forward(params, batchRepresentation);
+        scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
+      }
+      out.add(Collections.unmodifiableMap(scores));
+    }
+    return Collections.unmodifiableList(out);
   }
 
   private void scatterRowGradients() {
@@ -1072,8 +1296,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   private void combineSharedGradients(boolean measureAffinity) {
     for (int t = 0; t < taskCount; t++) {
-      norms[t] = present[t] && weights[t] > 0 ? Math.sqrt(dot(taskGrads[t], taskGrads[t])) / weights[t]
-          : 0.0;
+      norms[t] = present[t] && weights[t] > 0
+          ? Math.sqrt(dot(taskGrads[t], taskGrads[t])) / weights[t] : 0.0;
     }
     if (measureAffinity) {
       affinity.observe(taskGrads, present);
@@ -1187,13 +1411,29 @@ public final class MultiTaskModel implements MultiTaskLearner {
     return s;
   }
 
+  /**
+   * Writes a length and the values, exactly as {@link DataOutputStream#writeDouble} would write
+   * each (big-endian, NaN canonicalised), but through a {@link DoubleBuffer} view a chunk at a
+   * time: one bulk copy instead of a stream call per value.
+   */
   private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
     out.writeInt(values.length);
-    for (double v : values) {
-      out.writeDouble(v);
+    byte[] chunk = new byte[8 * Math.min(values.length, IO_CHUNK)];
+    DoubleBuffer view = ByteBuffer.wrap(chunk).asDoubleBuffer();
+    for (int from = 0; from < values.length; from += IO_CHUNK) {
+      int count = Math.min(IO_CHUNK, values.length - from);
+      view.clear();
+      view.put(values, from, count);
+      for (int i = 0; i < count; i++) {
+        if (Double.isNaN(values[from + i])) {
+          view.put(i, Double.longBitsToDouble(Double.doubleToLongBits(values[from + i])));
+        }
+      }
+      out.write(chunk, 0, 8 * count);
     }
   }
 
+  /** Reads what {@link #writeDoubles} wrote into {@code into}, whose length must match. */
   private static void readDoubles(DataInputStream in, double[] into, String what)
       throws IOException {
     int n = in.readInt();
@@ -1201,8 +1441,13 @@ public final class MultiTaskModel implements MultiTaskLearner {
       throw new IllegalArgumentException(
           "dense blob: " + what + " has " + n + " values, this model has " + into.length);
     }
-    for (int i = 0; i < n; i++) {
-      into[i] = in.readDouble();
+    byte[] chunk = new byte[8 * Math.min(n, IO_CHUNK)];
+    DoubleBuffer view = ByteBuffer.wrap(chunk).asDoubleBuffer();
+    for (int from = 0; from < n; from += IO_CHUNK) {
+      int count = Math.min(IO_CHUNK, n - from);
+      in.readFully(chunk, 0, 8 * count);
+      view.clear();
+      view.get(into, from, count);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -143,5 +144,215 @@ public final class Linear {
         }
       }
     }
+  }
+
+  // ------------------------------------------------------------------ batched kernels
+  //
+  // A batch of n examples is held "by columns": one array per value index, example e at [e] (a
+  // column matrix {@code c[i][e]}), so the innermost loops run over examples with every array
+  // indexed alike, the loop shape the JIT vectorises. Each output or gradient entry still sums its
+  // terms in exactly the order of the per-example methods above (inputs in index order for
+  // forward; examples in batch order for the weight gradient; outputs in index order for the
+  // input gradient), so the results are bit-identical to calling those methods once per example.
+  // Examples are processed in chunks of COLUMN_CHUNK so that a chunk of a column matrix stays in
+  // the L1 cache while the weights stream past it.
+
+  /** Examples per chunk of the batched kernels. */
+  static final int COLUMN_CHUNK = 64;
+  /** Examples per chunk of {@link #backwardWeightsRows} (their input rows stay in L1). */
+  static final int ROW_CHUNK = 32;
+
+  /**
+   * Working memory for {@link #backwardWeightsRows}, owned by the caller so the kernel allocates
+   * nothing: one gradient row of up to {@code width} values and one chunk of example indices.
+   * Not thread-safe.
+   */
+  public static final class Scratch {
+    private final double[] row;
+    private final int[] active = new int[ROW_CHUNK];
+
+    /** @param width the widest layer input it will serve */
+    public Scratch(int width) {
+      this.row = new double[width];
+    }
+  }
+
+  /**
+   * Batched {@link #forward} of the examples {@code e < n}: {@code y[yRow + o][e] = b[o] +
+   * sum_i W[o][i] x[i][e]}, then, when {@code relu}, negative outputs set to 0 (as the per-example
+   * callers do after {@link #forward}: {@code y < 0 ? 0 : y}, so -0.0 and NaN pass unchanged).
+   * Four inputs are added per pass over a chunk, left to right ({@code ((((y + w0 x0) + w1 x1)
+   * + w2 x2) + w3 x3)}: the same order as one at a time, with a quarter of the loads and stores
+   * of {@code y}).
+   */
+  public void forwardColumns(double[] params, double[][] x, int n, double[][] y, int yRow,
+      boolean relu) {
+    int bias = offset + in * out;
+    for (int e0 = 0; e0 < n; e0 += COLUMN_CHUNK) {
+      int e1 = Math.min(n, e0 + COLUMN_CHUNK);
+      for (int o = 0; o < out; o++) {
+        double[] yo = y[yRow + o];
+        Arrays.fill(yo, e0, e1, 0.0);
+        int row = offset + o * in;
+        int i = 0;
+        for (; i + 3 < in; i += 4) {
+          double w0 = params[row + i];
+          double w1 = params[row + i + 1];
+          double w2 = params[row + i + 2];
+          double w3 = params[row + i + 3];
+          double[] x0 = x[i];
+          double[] x1 = x[i + 1];
+          double[] x2 = x[i + 2];
+          double[] x3 = x[i + 3];
+          for (int e = e0; e < e1; e++) {
+            yo[e] = yo[e] + w0 * x0[e] + w1 * x1[e] + w2 * x2[e] + w3 * x3[e];
+          }
+        }
+        for (; i < in; i++) {
+          double w = params[row + i];
+          double[] xi = x[i];
+          for (int e = e0; e < e1; e++) {
+            yo[e] += w * xi[e];
+          }
+        }
+        double b = params[bias + o];
+        if (relu) {
+          for (int e = e0; e < e1; e++) {
+            double v = b + yo[e];
+            yo[e] = v < 0 ? 0.0 : v;
+          }
+        } else {
+          for (int e = e0; e < e1; e++) {
+            yo[e] = b + yo[e];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Batched parameter gradient of {@link #backward}: adds {@code dy_e x_e^T} and {@code dy_e} for
+   * the examples {@code e < n} in batch order, where {@code dy_e[o] = dy[dyRow + o][e]} and
+   * {@code x_e = x[e]} (row-major). When {@code rowTask} is not null only the examples with
+   * {@code rowTask[e] == task} contribute. Entries with a zero upstream gradient are skipped, as
+   * in {@link #backward}. Each gradient row is accumulated in a scratch copy, four examples per
+   * pass, left to right (the same order as one at a time), a chunk of examples at a time.
+   * {@code scratch} must hold rows of at least {@link #in()} values.
+   */
+  public void backwardWeightsRows(double[][] x, double[][] dy, int dyRow, int n, int[] rowTask,
+      int task, double[] grad, int gradShift, TouchedBlocks touched, Scratch scratch) {
+    int bias = offset + in * out - gradShift;
+    double[] g = scratch.row;
+    int[] active = scratch.active;
+    for (int e0 = 0; e0 < n; e0 += ROW_CHUNK) {
+      int e1 = Math.min(n, e0 + ROW_CHUNK);
+      for (int o = 0; o < out; o++) {
+        double[] dyo = dy[dyRow + o];
+        int count = 0;
+        for (int e = e0; e < e1; e++) {
+          if (dyo[e] != 0.0 && (rowTask == null || rowTask[e] == task)) {
+            active[count++] = e;
+          }
+        }
+        if (count == 0) {
+          continue;
+        }
+        int growRow = offset + o * in - gradShift;
+        System.arraycopy(grad, growRow, g, 0, in);
+        int a = 0;
+        for (; a + 3 < count; a += 4) {
+          double d0 = dyo[active[a]];
+          double d1 = dyo[active[a + 1]];
+          double d2 = dyo[active[a + 2]];
+          double d3 = dyo[active[a + 3]];
+          double[] x0 = x[active[a]];
+          double[] x1 = x[active[a + 1]];
+          double[] x2 = x[active[a + 2]];
+          double[] x3 = x[active[a + 3]];
+          for (int i = 0; i < in; i++) {
+            g[i] = g[i] + d0 * x0[i] + d1 * x1[i] + d2 * x2[i] + d3 * x3[i];
+          }
+        }
+        for (; a < count; a++) {
+          double d = dyo[active[a]];
+          double[] xe = x[active[a]];
+          for (int i = 0; i < in; i++) {
+            g[i] += d * xe[i];
+          }
+        }
+        System.arraycopy(g, 0, grad, growRow, in);
+        double b = grad[bias + o];
+        for (a = 0; a < count; a++) {
+          b += dyo[active[a]];
+        }
+        grad[bias + o] = b;
+        if (touched != null) {
+          touched.mark(growRow, growRow + in);
+          touched.mark(bias + o);
+        }
+      }
+    }
+  }
+
+  /**
+   * Batched input gradient of {@link #backward}: {@code dx[i][e] += sum_o W[o][i] dy[dyRow +
+   * o][e]}, the outputs added in index order, four per pass. Groups of four outputs whose upstream
+   * gradient is zero for a whole chunk of examples are skipped; elsewhere a zero upstream gradient
+   * adds an exact zero, which leaves the accumulator (never a negative zero) unchanged for finite
+   * weights.
+   */
+  public void backwardInputColumns(double[] params, double[][] dy, int dyRow, int n,
+      double[][] dx) {
+    for (int e0 = 0; e0 < n; e0 += COLUMN_CHUNK) {
+      int e1 = Math.min(n, e0 + COLUMN_CHUNK);
+      int o = 0;
+      for (; o + 3 < out; o += 4) {
+        double[] d0 = dy[dyRow + o];
+        double[] d1 = dy[dyRow + o + 1];
+        double[] d2 = dy[dyRow + o + 2];
+        double[] d3 = dy[dyRow + o + 3];
+        if (allZero(d0, e0, e1) && allZero(d1, e0, e1) && allZero(d2, e0, e1)
+            && allZero(d3, e0, e1)) {
+          continue;
+        }
+        int r0 = offset + o * in;
+        int r1 = r0 + in;
+        int r2 = r1 + in;
+        int r3 = r2 + in;
+        for (int i = 0; i < in; i++) {
+          double w0 = params[r0 + i];
+          double w1 = params[r1 + i];
+          double w2 = params[r2 + i];
+          double w3 = params[r3 + i];
+          double[] dxi = dx[i];
+          for (int e = e0; e < e1; e++) {
+            dxi[e] = dxi[e] + w0 * d0[e] + w1 * d1[e] + w2 * d2[e] + w3 * d3[e];
+          }
+        }
+      }
+      for (; o < out; o++) {
+        double[] dyo = dy[dyRow + o];
+        if (allZero(dyo, e0, e1)) {
+          continue;
+        }
+        int row = offset + o * in;
+        for (int i = 0; i < in; i++) {
+          double w = params[row + i];
+          double[] dxi = dx[i];
+          for (int e = e0; e < e1; e++) {
+            dxi[e] += w * dyo[e];
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean allZero(double[] values, int from, int to) {
+    for (int e = from; e < to; e++) {
+      if (values[e] != 0.0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

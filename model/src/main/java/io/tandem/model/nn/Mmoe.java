@@ -28,6 +28,18 @@ public final class Mmoe implements SharedPart {
   private final double[][] outputs;
   private final double[] dHidden;
   private final double[] dGate;
+  private final double[] softmaxScratch;
+  private final Linear.Scratch scratch;
+  // Batched passes, by columns (value j of example e at [j][e]); grown on demand.
+  private int batchCapacity;
+  private double[][] hiddenColumns = new double[0][];
+  private final double[][][] gateColumns;
+  private final double[][][] outputColumns;
+  private double[][] selectedGate = new double[0][];
+  private double[][] dotColumns = new double[0][];
+  private double[] weightedColumn = new double[0];
+  private double[][] dHiddenColumns = new double[0][];
+  private final double[][][] dGateColumns;
 
   /**
    * @param inputSize width of the dense input
@@ -54,6 +66,11 @@ public final class Mmoe implements SharedPart {
     this.outputs = new double[taskCount][expertSize];
     this.dHidden = new double[expertSize];
     this.dGate = new double[expertCount];
+    this.softmaxScratch = new double[expertCount];
+    this.scratch = new Linear.Scratch(inputSize);
+    this.gateColumns = new double[taskCount][0][];
+    this.outputColumns = new double[taskCount][0][];
+    this.dGateColumns = new double[taskCount][0][];
   }
 
   @Override
@@ -145,6 +162,149 @@ public final class Mmoe implements SharedPart {
       }
       experts[k].backward(params, input, 0, dHidden, 0, grad, gradShift, touched, dInput, 0);
     }
+  }
+
+  @Override
+  public void forwardBatch(double[] params, double[][] xColumns, int n) {
+    ensureBatchCapacity(n);
+    int m = expertSize;
+    int experts = this.experts.length;
+    for (int k = 0; k < experts; k++) {
+      this.experts[k].forwardColumns(params, xColumns, n, hiddenColumns, k * m, true);
+    }
+    for (int t = 0; t < gates.length; t++) {
+      double[][] g = gateColumns[t];
+      gates[t].forwardColumns(params, xColumns, n, g, 0, false);
+      for (int e = 0; e < n; e++) {
+        for (int k = 0; k < experts; k++) {
+          softmaxScratch[k] = g[k][e];
+        }
+        softmaxInPlace(softmaxScratch);
+        for (int k = 0; k < experts; k++) {
+          g[k][e] = softmaxScratch[k];
+        }
+      }
+      double[][] o = outputColumns[t];
+      for (int j = 0; j < m; j++) {
+        Arrays.fill(o[j], 0, n, 0.0);
+      }
+      for (int k = 0; k < experts; k++) {
+        double[] gk = g[k];
+        for (int j = 0; j < m; j++) {
+          double[] oj = o[j];
+          double[] hj = hiddenColumns[k * m + j];
+          for (int e = 0; e < n; e++) {
+            oj[e] += gk[e] * hj[e];
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void batchOutput(int task, int e, double[] out) {
+    double[][] o = outputColumns[task];
+    for (int j = 0; j < expertSize; j++) {
+      out[j] = o[j][e];
+    }
+  }
+
+  @Override
+  public void backwardBatch(double[] params, double[][] xRows, int n, int[] rowTask,
+      double[][] dOut, double[] grad, double[][] gradByTask, TouchedBlocks touched,
+      double[][] dxColumns) {
+    int m = expertSize;
+    int experts = this.experts.length;
+    // The gate of each example's task, then dL/dg_k = dOut . h_k and the softmax backward.
+    for (int k = 0; k < experts; k++) {
+      double[] gk = selectedGate[k];
+      for (int e = 0; e < n; e++) {
+        gk[e] = gateColumns[rowTask[e]][k][e];
+      }
+    }
+    for (int k = 0; k < experts; k++) {
+      double[] sk = dotColumns[k];
+      Arrays.fill(sk, 0, n, 0.0);
+      for (int j = 0; j < m; j++) {
+        double[] dj = dOut[j];
+        double[] hj = hiddenColumns[k * m + j];
+        for (int e = 0; e < n; e++) {
+          sk[e] += dj[e] * hj[e];
+        }
+      }
+    }
+    Arrays.fill(weightedColumn, 0, n, 0.0);
+    for (int k = 0; k < experts; k++) {
+      double[] gk = selectedGate[k];
+      double[] sk = dotColumns[k];
+      for (int e = 0; e < n; e++) {
+        weightedColumn[e] += gk[e] * sk[e];
+      }
+    }
+    for (int t = 0; t < gates.length; t++) {
+      for (int k = 0; k < experts; k++) {
+        double[] dg = dGateColumns[t][k];
+        double[] gk = selectedGate[k];
+        double[] sk = dotColumns[k];
+        for (int e = 0; e < n; e++) {
+          dg[e] = rowTask[e] == t ? gk[e] * (sk[e] - weightedColumn[e]) : 0.0;
+        }
+      }
+    }
+    // dL/dh_k = g_k dOut behind the ReLU.
+    for (int k = 0; k < experts; k++) {
+      double[] gk = selectedGate[k];
+      for (int j = 0; j < m; j++) {
+        double[] dj = dOut[j];
+        double[] hj = hiddenColumns[k * m + j];
+        double[] dh = dHiddenColumns[k * m + j];
+        for (int e = 0; e < n; e++) {
+          dh[e] = hj[e] > 0 ? gk[e] * dj[e] : 0.0;
+        }
+      }
+    }
+    // Parameter gradients: each gate sees only its task's examples (the others are zero).
+    for (int t = 0; t < gates.length; t++) {
+      double[] target = gradByTask == null ? grad : gradByTask[t];
+      gates[t].backwardWeightsRows(xRows, dGateColumns[t], 0, n, null, -1, target, 0,
+          gradByTask == null ? touched : null, scratch);
+    }
+    for (int k = 0; k < experts; k++) {
+      if (gradByTask == null) {
+        this.experts[k].backwardWeightsRows(xRows, dHiddenColumns, k * m, n, null, -1, grad, 0,
+            touched, scratch);
+      } else {
+        for (int t = 0; t < gradByTask.length; t++) {
+          this.experts[k].backwardWeightsRows(xRows, dHiddenColumns, k * m, n, rowTask, t,
+              gradByTask[t], 0, null, scratch);
+        }
+      }
+    }
+    // Input gradient, per example in the per-example order: its gate, then the experts.
+    for (int t = 0; t < gates.length; t++) {
+      gates[t].backwardInputColumns(params, dGateColumns[t], 0, n, dxColumns);
+    }
+    for (int k = 0; k < experts; k++) {
+      this.experts[k].backwardInputColumns(params, dHiddenColumns, k * m, n, dxColumns);
+    }
+  }
+
+  private void ensureBatchCapacity(int n) {
+    if (n <= batchCapacity) {
+      return;
+    }
+    int experts = this.experts.length;
+    hiddenColumns = new double[experts * expertSize][n];
+    dHiddenColumns = new double[experts * expertSize][n];
+    selectedGate = new double[experts][n];
+    dotColumns = new double[experts][n];
+    weightedColumn = new double[n];
+    for (int t = 0; t < gates.length; t++) {
+      gateColumns[t] = new double[experts][n];
+      outputColumns[t] = new double[expertSize][n];
+      dGateColumns[t] = new double[experts][n];
+    }
+    batchCapacity = n;
   }
 
   /** Numerically stable softmax: subtracts the maximum before exponentiating. */

@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -16,6 +17,12 @@ public final class SharedBottom implements SharedPart {
   private final Linear[] layers;
   private final double[][] activations;
   private final double[][] deltas;
+  // Batched passes, by columns (value j of example e at [j][e]); grown on demand.
+  private int batchCapacity;
+  private final double[][][] activationColumns;
+  private final double[][][] deltaColumns;
+  private double[][] rows = new double[0][];
+  private final Linear.Scratch scratch;
 
   /**
    * @param inputSize width of the dense input
@@ -40,6 +47,13 @@ public final class SharedBottom implements SharedPart {
       offset = layers[i].end();
       in = out;
     }
+    int widestInput = inputSize;
+    for (int size : hiddenSizes) {
+      widestInput = Math.max(widestInput, size);
+    }
+    this.scratch = new Linear.Scratch(widestInput);
+    this.activationColumns = new double[layers.length][0][];
+    this.deltaColumns = new double[layers.length + 1][0][];
   }
 
   @Override
@@ -97,7 +111,7 @@ public final class SharedBottom implements SharedPart {
       double[] x = l == 0 ? input : activations[l - 1];
       double[] dx = l == 0 ? dInput : deltas[l];
       if (l > 0) {
-        java.util.Arrays.fill(dx, 0.0);
+        Arrays.fill(dx, 0.0);
       }
       layers[l].backward(params, x, 0, deltas[l + 1], 0, grad, gradShift, touched, dx, 0);
       if (l > 0) {
@@ -108,5 +122,91 @@ public final class SharedBottom implements SharedPart {
         }
       }
     }
+  }
+
+  @Override
+  public void forwardBatch(double[] params, double[][] xColumns, int n) {
+    ensureBatchCapacity(n);
+    double[][] x = xColumns;
+    for (int l = 0; l < layers.length; l++) {
+      double[][] a = activationColumns[l];
+      layers[l].forwardColumns(params, x, n, a, 0, true);
+      x = a;
+    }
+  }
+
+  @Override
+  public void batchOutput(int task, int e, double[] out) {
+    double[][] a = activationColumns[layers.length - 1];
+    for (int j = 0; j < a.length; j++) {
+      out[j] = a[j][e];
+    }
+  }
+
+  @Override
+  public void backwardBatch(double[] params, double[][] xRows, int n, int[] rowTask,
+      double[][] dOut, double[] grad, double[][] gradByTask, TouchedBlocks touched,
+      double[][] dxColumns) {
+    int top = layers.length;
+    double[][] d = deltaColumns[top];
+    double[][] a = activationColumns[top - 1];
+    for (int j = 0; j < a.length; j++) {
+      for (int e = 0; e < n; e++) {
+        d[j][e] = a[j][e] > 0 ? dOut[j][e] : 0.0;
+      }
+    }
+    for (int l = top - 1; l >= 0; l--) {
+      Linear layer = layers[l];
+      double[][] x = xRows;
+      if (l > 0) {
+        x = rows;
+        double[][] prev = activationColumns[l - 1];
+        for (int i = 0; i < prev.length; i++) {
+          for (int e = 0; e < n; e++) {
+            x[e][i] = prev[i][e];
+          }
+        }
+      }
+      if (gradByTask == null) {
+        layer.backwardWeightsRows(x, deltaColumns[l + 1], 0, n, null, -1, grad, 0, touched,
+            scratch);
+      } else {
+        for (int t = 0; t < gradByTask.length; t++) {
+          layer.backwardWeightsRows(x, deltaColumns[l + 1], 0, n, rowTask, t, gradByTask[t], 0,
+              null, scratch);
+        }
+      }
+      if (l == 0) {
+        layer.backwardInputColumns(params, deltaColumns[1], 0, n, dxColumns);
+      } else {
+        double[][] dx = deltaColumns[l];
+        double[][] prev = activationColumns[l - 1];
+        for (double[] column : dx) {
+          Arrays.fill(column, 0, n, 0.0);
+        }
+        layer.backwardInputColumns(params, deltaColumns[l + 1], 0, n, dx);
+        for (int i = 0; i < dx.length; i++) {
+          for (int e = 0; e < n; e++) {
+            if (prev[i][e] <= 0) {
+              dx[i][e] = 0.0;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void ensureBatchCapacity(int n) {
+    if (n <= batchCapacity) {
+      return;
+    }
+    int widest = 0;
+    for (int l = 0; l < layers.length; l++) {
+      activationColumns[l] = new double[layers[l].out()][n];
+      deltaColumns[l + 1] = new double[layers[l].out()][n];
+      widest = Math.max(widest, layers[l].out());
+    }
+    rows = new double[n][widest];
+    batchCapacity = n;
   }
 }

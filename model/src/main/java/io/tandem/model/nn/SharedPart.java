@@ -47,4 +47,35 @@ public interface SharedPart {
    */
   void backward(double[] params, double[] input, int task, double[] dOut, double[] grad,
       int gradShift, TouchedBlocks touched, double[] dInput);
+
+  /**
+   * Batched {@link #forward} of {@code n} examples held by columns: input {@code i} of example
+   * {@code e} at {@code xColumns[i][e]}. Every example's representations are bit-identical to what
+   * {@link #forward} computes for it. Invalidates the last per-example forward pass, and the
+   * other way round.
+   */
+  void forwardBatch(double[] params, double[][] xColumns, int n);
+
+  /**
+   * Copies example {@code e}'s representation for {@code task} from the last
+   * {@link #forwardBatch} into {@code out[0..outputSize())}.
+   */
+  void batchOutput(int task, int e, double[] out);
+
+  /**
+   * Batched {@link #backward} through the last {@link #forwardBatch}, for batches where every
+   * example carries exactly one task's gradient: example {@code e}'s task is {@code rowTask[e]}
+   * and its representation gradient is {@code dOut[j][e]}. The results are bit-identical to
+   * calling {@link #backward} once per example in batch order.
+   *
+   * @param xRows the same inputs as the forward pass, one array per example: {@code xRows[e][i]}
+   * @param grad receives the parameter gradient (accumulated) when {@code gradByTask} is null
+   * @param gradByTask when not null, example {@code e}'s parameter gradient goes to
+   *     {@code gradByTask[rowTask[e]]} instead (and {@code touched} is not used)
+   * @param touched when not null (and {@code gradByTask} is null), receives the entries written
+   * @param dxColumns receives the input gradients by columns, {@code dxColumns[i][e]}
+   *     (accumulated)
+   */
+  void backwardBatch(double[] params, double[][] xRows, int n, int[] rowTask, double[][] dOut,
+      double[] grad, double[][] gradByTask, TouchedBlocks touched, double[][] dxColumns);
 }

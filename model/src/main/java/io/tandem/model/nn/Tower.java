@@ -18,6 +18,13 @@ public final class Tower {
   private final double[] dHidden;
   private final double[] z = new double[1];
   private final double[] dz = new double[1];
+  // Batched passes, by columns (value j of example e at [j][e]); grown on demand.
+  private int batchCapacity;
+  private double[][] hiddenColumns = new double[0][];
+  private double[][] hiddenRows = new double[0][];
+  private double[][] zColumns = new double[1][0];
+  private double[][] dHiddenColumns = new double[0][];
+  private final Linear.Scratch scratch;
 
   /**
    * @param offset index of the first parameter
@@ -29,6 +36,7 @@ public final class Tower {
     this.outputLayer = new Linear(hiddenLayer.end(), hiddenSize, 1);
     this.hidden = new double[hiddenSize];
     this.dHidden = new double[hiddenSize];
+    this.scratch = new Linear.Scratch(Math.max(inputSize, hiddenSize));
   }
 
   /** Index of the first parameter. */
@@ -85,5 +93,69 @@ public final class Tower {
     }
     Arrays.fill(dx, 0.0);
     hiddenLayer.backward(params, x, 0, dHidden, 0, grad, gradShift, touched, dx, 0);
+  }
+
+  /**
+   * Batched {@link #forward} of {@code n} examples whose representations are held by columns
+   * ({@code x[j][e]}): writes each example's {@code z} to {@code z[e]}, bit-identical to
+   * {@link #forward}. Keeps the activations for {@link #backwardBatch}.
+   */
+  public void forwardBatch(double[] params, double[][] x, int n, double[] z) {
+    ensureBatchCapacity(n);
+    hiddenLayer.forwardColumns(params, x, n, hiddenColumns, 0, true);
+    outputLayer.forwardColumns(params, hiddenColumns, n, zColumns, 0, false);
+    System.arraycopy(zColumns[0], 0, z, 0, n);
+  }
+
+  /**
+   * Batched {@link #backward} through the last {@link #forwardBatch}: example {@code e}'s
+   * {@code dL/dz} is {@code dLdz[e]} and its representation is {@code xRows[e]} (the same values
+   * as the forward pass); accumulates the parameter gradients in example order and writes
+   * (overwrites) the representation gradients into {@code dxColumns[j][e]}. Bit-identical to
+   * calling {@link #backward} once per example.
+   */
+  public void backwardBatch(double[] params, double[][] xRows, int n, double[] dLdz,
+      double[] grad, int gradShift, TouchedBlocks touched, double[][] dxColumns) {
+    int width = hiddenColumns.length;
+    for (int j = 0; j < width; j++) {
+      double[] column = hiddenColumns[j];
+      for (int e = 0; e < n; e++) {
+        hiddenRows[e][j] = column[e];
+      }
+    }
+    System.arraycopy(dLdz, 0, zColumns[0], 0, n);
+    outputLayer.backwardWeightsRows(hiddenRows, zColumns, 0, n, null, -1, grad, gradShift,
+        touched, scratch);
+    for (double[] column : dHiddenColumns) {
+      Arrays.fill(column, 0, n, 0.0);
+    }
+    outputLayer.backwardInputColumns(params, zColumns, 0, n, dHiddenColumns);
+    for (int j = 0; j < width; j++) {
+      double[] dh = dHiddenColumns[j];
+      double[] h = hiddenColumns[j];
+      for (int e = 0; e < n; e++) {
+        if (h[e] <= 0) {
+          dh[e] = 0.0;
+        }
+      }
+    }
+    hiddenLayer.backwardWeightsRows(xRows, dHiddenColumns, 0, n, null, -1, grad, gradShift,
+        touched, scratch);
+    for (double[] column : dxColumns) {
+      Arrays.fill(column, 0, n, 0.0);
+    }
+    hiddenLayer.backwardInputColumns(params, dHiddenColumns, 0, n, dxColumns);
+  }
+
+  private void ensureBatchCapacity(int n) {
+    if (n <= batchCapacity) {
+      return;
+    }
+    int width = hidden.length;
+    hiddenColumns = new double[width][n];
+    hiddenRows = new double[n][width];
+    zColumns = new double[1][n];
+    dHiddenColumns = new double[width][n];
+    batchCapacity = n;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +87,64 @@ class LinearTest {
     assertThatThrownBy(() -> new Linear(0, 0, 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("in 0");
+  }
+
+  @Test
+  void batchedKernelsShouldEqualThePerExampleMethodsBitForBit() {
+    // Given a 7-in, 9-out layer (remainders after the 4-wide unrolls), 70 examples (more than one
+    // chunk), upstream gradients with zeros (inactive units) and a negative-heavy input
+    Linear layer = new Linear(2, 7, 9);
+    SplittableRandom random = new SplittableRandom(13);
+    double[] p = random.doubles(layer.end(), -1, 1).toArray();
+    int n = 70;
+    double[][] xRows = new double[n][7];
+    double[][] dyRows = new double[n][9];
+    for (int e = 0; e < n; e++) {
+      for (int i = 0; i < 7; i++) {
+        xRows[e][i] = random.nextDouble() * 4 - 3;
+      }
+      for (int o = 0; o < 9; o++) {
+        dyRows[e][o] = random.nextInt(3) == 0 ? 0.0 : random.nextDouble() - 0.5;
+      }
+    }
+    double[][] xColumns = transpose(xRows, 7);
+    double[][] dyColumns = transpose(dyRows, 9);
+
+    // When the batch runs through the batched kernels and, example by example, the others
+    double[][] yColumns = new double[9][n];
+    layer.forwardColumns(p, xColumns, n, yColumns, 0, true);
+    double[] gradBatched = new double[p.length];
+    TouchedBlocks touched = new TouchedBlocks(p.length);
+    layer.backwardWeightsRows(xRows, dyColumns, 0, n, null, -1, gradBatched, 0, touched,
+        new Linear.Scratch(7));
+    double[][] dxColumns = new double[7][n];
+    layer.backwardInputColumns(p, dyColumns, 0, n, dxColumns);
+    double[] gradLooped = new double[p.length];
+    double[] y = new double[9];
+    double[] dx = new double[7];
+
+    // Then outputs (after the ReLU), parameter gradients and input gradients are bit-identical
+    for (int e = 0; e < n; e++) {
+      layer.forward(p, xRows[e], 0, y, 0);
+      Arrays.fill(dx, 0.0);
+      layer.backward(p, xRows[e], 0, dyRows[e], 0, gradLooped, 0, null, dx, 0);
+      for (int o = 0; o < 9; o++) {
+        assertThat(yColumns[o][e]).as("y[%d] of example %d", o, e).isEqualTo(y[o] < 0 ? 0.0 : y[o]);
+      }
+      for (int i = 0; i < 7; i++) {
+        assertThat(dxColumns[i][e]).as("dx[%d] of example %d", i, e).isEqualTo(dx[i]);
+      }
+    }
+    assertThat(gradBatched).containsExactly(gradLooped);
+  }
+
+  private static double[][] transpose(double[][] rows, int width) {
+    double[][] columns = new double[width][rows.length];
+    for (int e = 0; e < rows.length; e++) {
+      for (int j = 0; j < width; j++) {
+        columns[j][e] = rows[e][j];
+      }
+    }
+    return columns;
   }
 }
