@@ -358,13 +358,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     List<Map<String, Double>> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      Example example = batch.get(i);
-      if (example == null) {
-        throw new IllegalArgumentException("batch[" + i + "]: must not be null");
-      }
-      resolveRows(example, false);
-      gatherInput(example);
-      shared.forward(params, input);
+      forwardShared(batch, i);
       Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
         double z = towers[t].forward(params, shared.output(t));
@@ -663,16 +657,26 @@ public final class MultiTaskModel implements MultiTaskLearner {
     double[] out = new double[batch.size()];
     TaskSpec task = tasks.get(shadowTask);
     for (int i = 0; i < batch.size(); i++) {
-      Example example = batch.get(i);
-      if (example == null) {
-        throw new IllegalArgumentException("batch[" + i + "]: must not be null");
-      }
-      resolveRows(example, false);
-      gatherInput(example);
-      shared.forward(params, input);
+      forwardShared(batch, i);
       out[i] = Losses.score(task, shadowTower.forward(shadowParams, shared.output(shadowTask)));
     }
     return out;
+  }
+
+  /**
+   * Runs example {@code i} of {@code batch} through the shared part without learning (its rows
+   * looked up, not created); the representations are then in {@code shared.output(t)}.
+   *
+   * @throws IllegalArgumentException if the example is null
+   */
+  private void forwardShared(List<Example> batch, int i) {
+    Example example = batch.get(i);
+    if (example == null) {
+      throw new IllegalArgumentException("batch[" + i + "]: must not be null");
+    }
+    resolveRows(example, false);
+    gatherInput(example);
+    shared.forward(params, input);
   }
 
   /**

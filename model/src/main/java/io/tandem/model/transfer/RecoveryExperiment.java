@@ -182,11 +182,10 @@ public final class RecoveryExperiment {
     StreamGenerator generator = new StreamGenerator(setup.stream());
     long position = 0;
     while (generator.hasNext()) {
-      List<GeneratedEvent> events = nextBatch(generator, setup.batchSize());
-      List<LabelledExample> batch = events.stream().map(GeneratedEvent::toLabelledExample)
-          .toList();
-      List<Map<String, Double>> scores = model.predict(
-          batch.stream().map(LabelledExample::example).toList());
+      ScoredBatch scored = scoreNext(generator, setup.batchSize(), model);
+      List<GeneratedEvent> events = scored.events();
+      List<LabelledExample> batch = scored.batch();
+      List<Map<String, Double>> scores = scored.scores();
       for (int i = 0; i < events.size(); i++, position++) {
         GeneratedEvent e = events.get(i);
         int t = taskIndex(tasks, e.task());
@@ -248,11 +247,10 @@ public final class RecoveryExperiment {
     long detection = -1;
     StreamGenerator generator = new StreamGenerator(setup.stream());
     while (generator.hasNext()) {
-      List<GeneratedEvent> events = nextBatch(generator, setup.batchSize());
-      List<LabelledExample> batch = events.stream().map(GeneratedEvent::toLabelledExample)
-          .toList();
-      List<Map<String, Double>> scores = model.predict(
-          batch.stream().map(LabelledExample::example).toList());
+      ScoredBatch scored = scoreNext(generator, setup.batchSize(), model);
+      List<GeneratedEvent> events = scored.events();
+      List<LabelledExample> batch = scored.batch();
+      List<Map<String, Double>> scores = scored.scores();
       for (int i = 0; i < events.size(); i++, position++) {
         GeneratedEvent e = events.get(i);
         if (!e.task().equals(task.name())) {
@@ -344,6 +342,22 @@ public final class RecoveryExperiment {
       }
     }
     throw new IllegalArgumentException("task '" + name + "': not one of the model's tasks");
+  }
+
+  /**
+   * The next micro-batch of the stream, as events and labelled examples, with the model's
+   * prequential scores (made before it learns the batch).
+   */
+  private record ScoredBatch(List<GeneratedEvent> events, List<LabelledExample> batch,
+      List<Map<String, Double>> scores) {}
+
+  private static ScoredBatch scoreNext(StreamGenerator generator, int size,
+      MultiTaskModel model) {
+    List<GeneratedEvent> events = nextBatch(generator, size);
+    List<LabelledExample> batch = events.stream().map(GeneratedEvent::toLabelledExample)
+        .toList();
+    return new ScoredBatch(events, batch,
+        model.predict(batch.stream().map(LabelledExample::example).toList()));
   }
 
   private static List<GeneratedEvent> nextBatch(StreamGenerator generator, int size) {
