@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * <pre>
  *   elapsed  events/s  consumed  invalid  predictions  model
  *     0:15     4,980    74,700        3       74,697    1,167
- *   task        consumed   trained     AUC  logloss    RMSE  drifts  transfers
- *   ctr           56,025    56,000   0.712    0.301       -       1      1/0
- *   preference    18,675    18,650       -        -   0.934       0      0/0
+ *   task        events/s  consumed   trained     AUC  logloss    RMSE  drifts  transfers
+ *   ctr            3,735    56,025    56,000   0.712    0.301       -       1      1/0
+ *   preference     1,245    18,675    18,650       -        -   0.934       0      0/0
  * </pre>
  *
  * <p>Not thread-safe; meters themselves may be updated concurrently while reading.
@@ -88,14 +88,18 @@ final class LiveTable {
     sb.append(String.format(Locale.ROOT, "%8s %,9.0f %,10.0f %,8.0f %,12.0f %8s%n",
         clock(elapsed), rate, current.totalConsumed(), current.invalid(), current.predictions(),
         Double.isNaN(current.modelVersion()) ? "-" : String.format(Locale.ROOT, "%,.0f", current.modelVersion())));
-    sb.append(String.format(Locale.ROOT, "  %-14s %10s %10s %8s %8s %8s %7s %10s%n",
-        "task", "consumed", "trained", "AUC", "logloss", "RMSE", "drifts", "transfers"));
+    sb.append(String.format(Locale.ROOT, "  %-14s %9s %10s %10s %8s %8s %8s %7s %10s%n",
+        "task", "events/s", "consumed", "trained", "AUC", "logloss", "RMSE", "drifts",
+        "transfers"));
     TreeSet<String> tasks = new TreeSet<>(current.consumed().keySet());
     tasks.addAll(current.trained().keySet());
     tasks.addAll(current.auc().keySet());
     tasks.addAll(current.rmse().keySet());
     for (String task : tasks) {
-      sb.append(String.format(Locale.ROOT, "  %-14s %,10.0f %,10.0f %8s %8s %8s %,7.0f %10s%n", task,
+      double taskBefore = previous == null ? 0 : previous.consumed().getOrDefault(task, 0.0);
+      double taskRate = (current.consumed().getOrDefault(task, 0.0) - taskBefore) / seconds;
+      sb.append(String.format(Locale.ROOT, "  %-14s %,9.0f %,10.0f %,10.0f %8s %8s %8s %,7.0f %10s%n",
+          task, taskRate,
           current.consumed().getOrDefault(task, 0.0), current.trained().getOrDefault(task, 0.0),
           metric(current.auc().get(task)), metric(current.logloss().get(task)), metric(current.rmse().get(task)),
           current.drifts().getOrDefault(task, 0.0),

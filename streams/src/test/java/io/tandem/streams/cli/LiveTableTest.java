@@ -39,8 +39,8 @@ class LiveTableTest {
     assertThat(table.lines()).hasSize(5);
     assertThat(table.lines().toList().get(1)).isEqualTo(
         String.format("%8s %9s %10s %8s %12s %8s", "1:15", "200", "400", "3", "398", "7"));
-    assertThat(table).containsPattern("ctr +300 +256 +0\\.712 +- +- +2 +1/1")
-        .containsPattern("preference +100 +0 +- +- +0\\.900 +0 +0/0");
+    assertThat(table).containsPattern("ctr +150 +300 +256 +0\\.712 +- +- +2 +1/1")
+        .containsPattern("preference +50 +100 +0 +- +- +0\\.900 +0 +0/0");
   }
 
   @Test
