@@ -8,6 +8,7 @@ import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.Topics;
 import io.tandem.streams.io.KafkaClients;
 import io.tandem.streams.io.TopicSetup;
+import io.tandem.streams.topology.ModelStores;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,7 +99,8 @@ final class RunCommand implements Callable<Integer> {
     Topics topics = config.topics();
     try (Admin admin = Admin.create(KafkaClients.admin(config.kafkaProperties(), ADMIN_TIMEOUT))) {
       List<String> created = TopicSetup.createMissing(admin, topics.all(), topics.partitions(),
-          topics.replicationFactor(), ADMIN_TIMEOUT);
+          topics.replicationFactor(), topics.creationConfigs(ModelStores.MAX_SNAPSHOT_BYTES),
+          ADMIN_TIMEOUT);
       if (!created.isEmpty()) {
         out.println("Created topics " + String.join(", ", created) + " (" + topics.partitions()
             + " partitions, replication factor " + topics.replicationFactor() + ").");

@@ -22,6 +22,7 @@ import picocli.CommandLine.IVersionProvider;
         DemoCommand.class,
         BrokerCommand.class,
         RunCommand.class,
+        ServeCommand.class,
         GenerateCommand.class,
         ReplayCommand.class,
         LearnCommand.class,

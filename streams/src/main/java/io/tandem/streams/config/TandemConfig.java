@@ -77,6 +77,7 @@ public final class TandemConfig {
   private final int httpPort;
   private final int maxRecordBytes;
   private final TransferConfig transfer;
+  private final Duration snapshotInterval;
 
   private TandemConfig(Map<String, String> userValues) {
     this.userValues = Collections.unmodifiableMap(new TreeMap<>(userValues));
@@ -110,6 +111,7 @@ public final class TandemConfig {
         (String) fixed.get(TandemConfigDef.TOPICS_TRANSFER_UPDATES),
         (String) fixed.get(TandemConfigDef.TOPICS_TASKS),
         (String) fixed.get(TandemConfigDef.TOPICS_DEAD_LETTER),
+        (String) fixed.get(TandemConfigDef.TOPICS_MODEL),
         perTaskTopics,
         (Integer) fixed.get(TandemConfigDef.TOPICS_PARTITIONS),
         (Short) fixed.get(TandemConfigDef.TOPICS_REPLICATION_FACTOR));
@@ -119,6 +121,8 @@ public final class TandemConfig {
     this.httpPort = (Integer) fixed.get(TandemConfigDef.HTTP_PORT);
     this.maxRecordBytes = (Integer) fixed.get(TandemConfigDef.MAX_RECORD_BYTES);
     this.transfer = parseTransfer(fixed);
+    this.snapshotInterval =
+        Duration.ofMillis((Long) fixed.get(TandemConfigDef.LEARNER_SNAPSHOT_INTERVAL_MS));
     validateKafkaKeys();
   }
 
@@ -248,6 +252,14 @@ public final class TandemConfig {
    */
   public String get(String key) {
     return values.get(key);
+  }
+
+  /**
+   * How often each stream task publishes its model snapshot on {@code topics.model}
+   * ({@code learner.snapshot.interval.ms}); zero = never.
+   */
+  public Duration snapshotInterval() {
+    return snapshotInterval;
   }
 
   /** The drift-watch and transfer settings ({@code drift.*}, {@code transfer.*}). */

@@ -58,6 +58,8 @@ public final class TandemConfigDef {
   public static final String TOPICS_TRANSFER_UPDATES = "topics.transfer-updates";
   /** Task declarations topic. */
   public static final String TOPICS_TASKS = "topics.tasks";
+  /** Key: the compacted topic of model snapshots (one record per stream task). */
+  public static final String TOPICS_MODEL = "topics.model";
   /** Dead-letter topic. */
   public static final String TOPICS_DEAD_LETTER = "topics.dead-letter";
   /** Partitions of created topics. */
@@ -68,6 +70,8 @@ public final class TandemConfigDef {
   public static final String LEARNER_BATCH_SIZE = "learner.batch.size";
   /** Micro-batch linger. */
   public static final String LEARNER_BATCH_LINGER_MS = "learner.batch.linger.ms";
+  /** Key: how often each stream task publishes its model snapshot; 0 = never. */
+  public static final String LEARNER_SNAPSHOT_INTERVAL_MS = "learner.snapshot.interval.ms";
   /** HTTP bind address. */
   public static final String HTTP_BIND = "http.bind";
   /** HTTP port. */
@@ -190,6 +194,9 @@ public final class TandemConfigDef {
             Importance.MEDIUM, "Topic of transfer-learning updates between tasks.")
         .define(TOPICS_TASKS, Type.STRING, "tandem.tasks", NON_BLANK, Importance.MEDIUM,
             "Topic of task declarations.")
+        .define(TOPICS_MODEL, Type.STRING, "tandem.model", NON_BLANK, Importance.MEDIUM,
+            "Compacted topic of model snapshots (key = stream task, value = the model's versioned"
+                + " snapshot), followed by `tandem serve`.")
         .define(TOPICS_DEAD_LETTER, Type.STRING, "tandem.dead-letter", NON_BLANK, Importance.HIGH,
             "Topic for rejected input: original bytes untouched, reason and source in headers.")
         .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
@@ -200,6 +207,9 @@ public final class TandemConfigDef {
             "Largest micro-batch the learner trains on at once (events).")
         .define(LEARNER_BATCH_LINGER_MS, Type.LONG, 50L, Range.between(0, 60_000), Importance.MEDIUM,
             "Longest time (ms) an event waits for its micro-batch to fill before training anyway.")
+        .define(LEARNER_SNAPSHOT_INTERVAL_MS, Type.LONG, 60_000L, Range.between(0, 86_400_000),
+            Importance.LOW, "How often (ms) each stream task publishes its model snapshot on"
+                + " topics.model for serving-only instances; 0 = never.")
         .define(HTTP_BIND, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM,
             "Address the HTTP server (/predict, /model, /metrics) binds to.")
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,

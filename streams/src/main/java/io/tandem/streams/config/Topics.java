@@ -16,6 +16,7 @@ import java.util.Set;
  * @param transferUpdates    transfer-learning updates ({@code topics.transfer-updates})
  * @param tasks              task declarations ({@code topics.tasks})
  * @param deadLetter         rejected input, bytes untouched ({@code topics.dead-letter})
+ * @param model              model snapshots, compacted ({@code topics.model})
  * @param perTaskEventTopics extra event topic per task name ({@code task.<name>.topic}); may be
  * empty
  * @param partitions         partitions of topics Tandem creates, &gt;= 1
@@ -28,13 +29,15 @@ public record Topics(
     String transferUpdates,
     String tasks,
     String deadLetter,
+    String model,
     Map<String, String> perTaskEventTopics,
     int partitions,
     short replicationFactor) {
 
   /** Validates names and counts; copies the map. */
   public Topics {
-    for (String name : List.of(events, requests, predictions, transferUpdates, tasks, deadLetter)) {
+    for (String name : List.of(events, requests, predictions, transferUpdates, tasks, deadLetter,
+        model)) {
       if (Objects.requireNonNull(name, "topic name").isBlank()) {
         throw new IllegalArgumentException("topic names must not be blank");
       }
@@ -62,7 +65,19 @@ public record Topics(
    * missing). */
   public List<String> all() {
     Set<String> out = new LinkedHashSet<>(eventTopics());
-    out.addAll(List.of(requests, predictions, transferUpdates, tasks, deadLetter));
+    out.addAll(List.of(requests, predictions, transferUpdates, tasks, deadLetter, model));
     return List.copyOf(new ArrayList<>(out));
+  }
+
+  /**
+   * Topic settings Tandem creates a topic with beyond partitions and replication: the task
+   * declarations and the model snapshots are compacted (only the newest record per key matters),
+   * and a snapshot record may be as large as {@code maxSnapshotBytes}.
+   */
+  public Map<String, Map<String, String>> creationConfigs(int maxSnapshotBytes) {
+    return Map.of(
+        tasks, Map.of("cleanup.policy", "compact"),
+        model, Map.of("cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(maxSnapshotBytes)));
   }
 }

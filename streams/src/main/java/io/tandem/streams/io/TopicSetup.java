@@ -40,13 +40,26 @@ public final class TopicSetup {
    */
   public static List<String> createMissing(Admin admin, Collection<String> topics, int partitions,
       short replicationFactor, Duration timeout) {
+    return createMissing(admin, topics, partitions, replicationFactor, Map.of(), timeout);
+  }
+
+  /**
+   * Like {@link #createMissing(Admin, Collection, int, short, Duration)}, creating some topics with
+   * extra settings (e.g. {@code cleanup.policy=compact}).
+   *
+   * @param configs topic name to its settings at creation; topics not in it get the broker's
+   *     defaults; not null
+   */
+  public static List<String> createMissing(Admin admin, Collection<String> topics, int partitions,
+      short replicationFactor, Map<String, Map<String, String>> configs, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String topic : topics) {
         if (!existing.contains(topic)) {
-          missing.add(new NewTopic(topic, partitions, replicationFactor));
+          missing.add(new NewTopic(topic, partitions, replicationFactor)
+              .configs(configs.getOrDefault(topic, Map.of())));
         }
       }
       List<String> created = new ArrayList<>();

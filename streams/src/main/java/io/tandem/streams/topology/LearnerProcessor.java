@@ -19,6 +19,9 @@ import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.learning.TransferUpdates;
 import io.tandem.streams.metrics.TandemMeters;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +69,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final LiveModels models;
   private final MeterRegistry meters;
   private final TransferConfig transfer;
+  private final Duration snapshotInterval;
   private final BeforeCommitHooks hooks;
   private final Runnable saveDense = this::saveDenseIfChanged;
 
@@ -80,6 +84,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private LiveModel live;
   private long nextSequence;
   private boolean denseChanged;
+  private long lastSnapshotVersion = -1;
   private Counter eventPredictions;
   private Counter requestPredictions;
   private DistributionSummary batchSizes;
@@ -88,7 +93,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
-      MeterRegistry meters, TransferConfig transfer, BeforeCommitHooks hooks) {
+      MeterRegistry meters, TransferConfig transfer, Duration snapshotInterval,
+      BeforeCommitHooks hooks) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -97,6 +103,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.models = Objects.requireNonNull(models, "models");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.transfer = Objects.requireNonNull(transfer, "transfer");
+    this.snapshotInterval = Objects.requireNonNull(snapshotInterval, "snapshotInterval");
     this.hooks = Objects.requireNonNull(hooks, "hooks");
   }
 
@@ -134,6 +141,10 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     hooks.register(context.taskId(), saveDense);
     Duration interval = linger.isZero() ? Duration.ofMillis(1) : linger;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    if (!snapshotInterval.isZero()) {
+      context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME,
+          now -> publishSnapshot(now));
+    }
   }
 
   @Override
@@ -203,6 +214,39 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     batchSizes.record(buffer.size());
     buffer.clear();
+  }
+
+  /**
+   * Publishes the model's snapshot (key = stream task id) on the model topic, if it learned
+   * anything since the last one; a snapshot over {@link ModelStores#MAX_SNAPSHOT_BYTES} is
+   * logged and skipped.
+   */
+  private void publishSnapshot(long now) {
+    byte[] snapshot;
+    long version;
+    trainer.lock().lock();
+    try {
+      version = model.version();
+      if (version == lastSnapshotVersion) {
+        return;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      model.writeSnapshot(out);
+      snapshot = out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model snapshot", e);
+    } finally {
+      trainer.lock().unlock();
+    }
+    if (snapshot.length > ModelStores.MAX_SNAPSHOT_BYTES) {
+      LOG.warn("stream task {}: model snapshot of {} bytes exceeds {} bytes; not published"
+          + " (configure model.row.expiry.events or a smaller model)", context().taskId(),
+          snapshot.length, ModelStores.MAX_SNAPSHOT_BYTES);
+      return;
+    }
+    context().forward(new Record<>(context().taskId().toString(),
+        new Outbound.SnapshotOut(snapshot), now));
+    lastSnapshotVersion = version;
   }
 
   /**

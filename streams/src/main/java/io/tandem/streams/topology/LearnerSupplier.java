@@ -25,11 +25,12 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final LiveModels models;
   private final MeterRegistry meters;
   private final TransferConfig transfer;
+  private final Duration snapshotInterval;
   private final BeforeCommitHooks hooks = new BeforeCommitHooks();
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
       JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters,
-      TransferConfig transfer) {
+      TransferConfig transfer, Duration snapshotInterval) {
     this.modelConfig = modelConfig;
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -38,12 +39,13 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     this.models = models;
     this.meters = meters;
     this.transfer = transfer;
+    this.snapshotInterval = snapshotInterval;
   }
 
   @Override
   public Processor<String, Inbound, String, Outbound> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters, transfer, hooks);
+        meters, transfer, snapshotInterval, hooks);
   }
 
   @Override

@@ -66,6 +66,13 @@ public final class ModelStores {
    */
   public static final int MAX_DENSE_BYTES = 16 * 1024 * 1024;
 
+  /**
+   * Largest model snapshot record, in bytes, published on {@code topics.model} (the topic is
+   * created with this {@code max.message.bytes}; the Streams producer's request limit covers it).
+   * A larger snapshot is not published (logged): configure row expiry or a smaller model.
+   */
+  public static final int MAX_SNAPSHOT_BYTES = MAX_DENSE_BYTES;
+
   /** Bytes of record framing allowed on top of the blob (key, headers, batch header). */
   static final int DENSE_RECORD_OVERHEAD = 64 * 1024;
 

@@ -5,9 +5,9 @@ import io.tandem.schemas.TransferUpdate;
 import java.util.Objects;
 
 /**
- * What the learning processor emits: a prediction (to {@code topics.predictions}, key = user) or
- * a transfer update (to {@code topics.transfer-updates}, key = task). The topology splits the
- * learner's output by type.
+ * What the learning processor emits: a prediction (to {@code topics.predictions}, key = user), a
+ * transfer update (to {@code topics.transfer-updates}, key = task) or a model snapshot (to
+ * {@code topics.model}, key = stream task). The topology splits the learner's output by type.
  */
 sealed interface Outbound {
 
@@ -22,6 +22,16 @@ sealed interface Outbound {
   record TransferOut(TransferUpdate update) implements Outbound {
     public TransferOut {
       Objects.requireNonNull(update, "update");
+    }
+  }
+
+  /**
+   * A model snapshot ({@link io.tandem.model.MultiTaskModel#writeSnapshot}). Only carried, never
+   * compared: its equality is that of the array reference.
+   */
+  record SnapshotOut(byte[] snapshot) implements Outbound {
+    public SnapshotOut {
+      Objects.requireNonNull(snapshot, "snapshot");
     }
   }
 }

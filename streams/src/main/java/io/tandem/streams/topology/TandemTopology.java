@@ -114,11 +114,13 @@ public final class TandemTopology {
                 RepartitionSerde.requests(requestCodec)), Named.as("learner-input"));
     Map<String, KStream<String, Outbound>> outputs = learnerInput
         .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
-            config.batchLinger(), eventCodec, models, meters, config.transfer()),
-            Named.as(LEARNER))
+            config.batchLinger(), eventCodec, models, meters, config.transfer(),
+            config.snapshotInterval()), Named.as(LEARNER))
         .split(Named.as("learner-output-"))
         .branch((key, out) -> out instanceof Outbound.PredictionOut, Branched.as("predictions"))
-        .defaultBranch(Branched.as("transfer-updates"));
+        .branch((key, out) -> out instanceof Outbound.TransferOut,
+            Branched.as("transfer-updates"))
+        .defaultBranch(Branched.as("snapshots"));
     outputs.get("learner-output-predictions")
         .mapValues(out -> ((Outbound.PredictionOut) out).prediction(),
             Named.as("predictions-unwrap"))
@@ -129,6 +131,10 @@ public final class TandemTopology {
             Named.as("transfer-updates-unwrap"))
         .to(topics.transferUpdates(), Produced.with(Serdes.String(), transferCodec.serde())
             .withName("transfer-updates-sink"));
+    outputs.get("learner-output-snapshots")
+        .mapValues(out -> ((Outbound.SnapshotOut) out).snapshot(), Named.as("snapshots-unwrap"))
+        .to(topics.model(), Produced.with(Serdes.String(), Serdes.ByteArray())
+            .withName("snapshots-sink"));
     return builder.build();
   }
 

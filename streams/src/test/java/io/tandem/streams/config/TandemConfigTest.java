@@ -337,7 +337,7 @@ class TandemConfigTest {
       assertThat(config.taskSettings().get(1).topic()).isEqualTo(Optional.of("ratings"));
       assertThat(config.topics().perTaskEventTopics()).containsExactlyEntriesOf(Map.of("preference", "ratings"));
       assertThat(config.topics().eventTopics()).containsExactly("tandem.events", "ratings");
-      assertThat(config.topics().all()).startsWith("tandem.events", "ratings").hasSize(7);
+      assertThat(config.topics().all()).startsWith("tandem.events", "ratings").hasSize(8).contains("tandem.model");
     }
   }
 
