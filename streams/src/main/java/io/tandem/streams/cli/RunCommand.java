@@ -11,9 +11,7 @@ import io.tandem.streams.io.TopicSetup;
 import io.tandem.streams.topology.ModelStores;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +35,7 @@ final class RunCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Mixin
-  private ConfigOptions config;
-
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka to connect to (same as --set bootstrap.servers=...).")
-  private String bootstrapServers;
+  private ClusterOptions cluster;
 
   @Option(names = "--report-every", paramLabel = "SECONDS", defaultValue = "10",
       description = "Print counts this often (default: ${DEFAULT-VALUE}); 0 = never.")
@@ -50,15 +44,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> extra = new HashMap<>();
-    if (bootstrapServers != null) {
-      extra.put("bootstrap.servers", bootstrapServers);
-    }
-    TandemConfig resolved = config.load(extra);
-    if (resolved.get("bootstrap.servers") == null) {
-      throw new IllegalArgumentException("bootstrap.servers is not set: pass --bootstrap-servers HOST:PORT, "
-          + "--set bootstrap.servers=HOST:PORT, or put it in the --config file");
-    }
+    TandemConfig resolved = cluster.load();
     if (reportSeconds < 0) {
       throw new IllegalArgumentException("--report-every: must be >= 0 seconds, got " + reportSeconds);
     }

@@ -10,8 +10,6 @@ import io.tandem.streams.serve.FollowedModels;
 import io.tandem.streams.serve.SnapshotFollower;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,24 +33,12 @@ final class ServeCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Mixin
-  private ConfigOptions config;
-
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka to connect to (same as --set bootstrap.servers=...).")
-  private String bootstrapServers;
+  private ClusterOptions cluster;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> extra = new HashMap<>();
-    if (bootstrapServers != null) {
-      extra.put("bootstrap.servers", bootstrapServers);
-    }
-    TandemConfig resolved = config.load(extra);
-    if (resolved.get("bootstrap.servers") == null) {
-      throw new IllegalArgumentException("bootstrap.servers is not set: pass --bootstrap-servers "
-          + "HOST:PORT, --set bootstrap.servers=HOST:PORT, or put it in the --config file");
-    }
+    TandemConfig resolved = cluster.load();
     FollowedModels models = new FollowedModels(resolved.topics().partitions());
     SnapshotFollower follower = new SnapshotFollower(resolved.kafkaProperties(),
         resolved.topics().model(), models);
@@ -64,11 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       http.close();
-      try {
-        follower.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      follower.close();
       stopped.countDown();
     }, "tandem-serve-shutdown"));
     out.println("Serving the snapshots on " + resolved.topics().model() + " from "

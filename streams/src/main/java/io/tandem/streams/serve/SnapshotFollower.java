@@ -123,15 +123,22 @@ public final class SnapshotFollower implements AutoCloseable {
     }
   }
 
-  /** Stops following and closes the consumer (waits for the thread at most 10 s). */
+  /**
+   * Stops following and closes the consumer (waits for the thread at most 10 s; an interrupt
+   * while waiting is kept as the calling thread's interrupt status).
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running.set(false);
     if (thread == null) {
       consumer.close();
       return;
     }
     consumer.wakeup();
-    thread.join(10_000);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
