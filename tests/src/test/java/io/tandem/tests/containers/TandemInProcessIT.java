@@ -10,6 +10,7 @@ import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.io.TopicSetup;
 import io.tandem.streams.metrics.TandemMeters;
+import io.tandem.tests.support.DriftingStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,9 +122,13 @@ class TandemInProcessIT {
         .with("model.experts", "2")
         .with("model.expert.size", "16")
         .with("model.tower.size", "8");
+    for (Map.Entry<String, String> e : DriftingStream.DETERMINISTIC_BATCHES.entrySet()) {
+      config = config.with(e.getKey(), e.getValue());
+    }
     createTopics(config);
     List<TandemTraffic.Event> stream = TandemTraffic.driftingEvents();
-    try (TandemApp app = TandemApp.start(config, new SimpleMeterRegistry())) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TandemApp app = TandemApp.start(config, meters)) {
       await().atMost(STARTUP).until(() -> app.state() == KafkaStreams.State.RUNNING);
 
       // When the stream arrives (it drifts at event 40,000 of 60,000)
@@ -135,7 +140,9 @@ class TandemInProcessIT {
       assertThat(predictions).as("predictions of the drifting stream").hasSize(stream.size());
       List<JsonNode> updates = TandemTraffic.readJson(KAFKA.getBootstrapServers(),
           config.topics().transferUpdates(), 2, QUIET, OUTPUT);
-      assertThat(updates).as("transfer updates after all %d events were predicted", stream.size())
+      assertThat(updates).as("transfer updates after all %d events were predicted; drift watches"
+          + " %s; batch sizes %s", stream.size(), app.models().all().get(0).watches(),
+          meters.get(TandemMeters.BATCH_SIZE).summary().takeSnapshot())
           .hasSizeGreaterThanOrEqualTo(2);
       assertThat(updates.get(0).path("task").asText()).isEqualTo("ctr");
       assertThat(updates.get(0).path("decision").asText()).isEqualTo("started");

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,7 +63,7 @@ class DriftTransferIT {
           GeneratedEventJson.event(e)));
     }
     // The default drift watch (ADWIN over baseline-gap, 2,000 warm-up, 2,000 shadow events).
-    TandemConfig config = run.config(stateDir, Map.of());
+    TandemConfig config = run.config(stateDir, DriftingStream.DETERMINISTIC_BATCHES);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     // When

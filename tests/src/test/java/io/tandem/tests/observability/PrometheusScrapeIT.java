@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,8 +100,10 @@ class PrometheusScrapeIT {
         DriftingStream.CTR_EVENTS + DriftingStream.PREFERENCE_EVENTS);
     firstHalf = records.subList(0, records.size() / 2);
     secondHalf = records.subList(records.size() / 2, records.size());
-    TandemConfig config = run.config(tempDir.resolve("state"),
-        Map.of("http.bind", "127.0.0.1", "http.port", "0"));
+    Map<String, String> settings = new HashMap<>(DriftingStream.DETERMINISTIC_BATCHES);
+    settings.put("http.bind", "127.0.0.1");
+    settings.put("http.port", "0");
+    TandemConfig config = run.config(tempDir.resolve("state"), settings);
     app = TandemApp.startServing(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (app.state() != KafkaStreams.State.RUNNING) {

@@ -4,6 +4,7 @@ import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The generated stream on which Tandem's default drift watch (ADWIN over the baseline-gap signal,
@@ -26,6 +27,18 @@ public final class DriftingStream {
   public static final int PREFERENCE_EVENTS = 20_000;
   /** Stream position (both tasks counted) where ctr drifts. */
   public static final long DRIFT_AT = 40_000;
+
+  /**
+   * Settings that make the learner's micro-batches deterministic on this stream: 60 events per
+   * batch (60,000 = 1,000 full batches, so none is ever flushed partially) and a linger longer
+   * than the test, so the wall-clock punctuator never cuts a batch short. The drift watch then
+   * sees exactly what {@code tandem learn --set learner.batch.size=60} sees (alarm at ctr's event
+   * 27,049, candidate promoted); with timing-dependent batches a run through a slow broker once
+   * missed the alarm.
+   */
+  public static final Map<String, String> DETERMINISTIC_BATCHES = Map.of(
+      "learner.batch.size", "60",
+      "learner.batch.linger.ms", "60000");
 
   private DriftingStream() {}
 
