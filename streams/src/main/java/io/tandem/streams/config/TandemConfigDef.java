@@ -209,7 +209,8 @@ public final class TandemConfigDef {
             "Longest time (ms) an event waits for its micro-batch to fill before training anyway.")
         .define(LEARNER_SNAPSHOT_INTERVAL_MS, Type.LONG, 60_000L, Range.between(0, 86_400_000),
             Importance.LOW, "How often (ms) each stream task publishes its model snapshot on"
-                + " topics.model for serving-only instances; 0 = never.")
+                + " topics.model for serving-only instances (tandem run creates that topic; where"
+                + " topics are managed by hand, create it compacted or set 0); 0 = never.")
         .define(HTTP_BIND, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM,
             "Address the HTTP server (/predict, /model, /metrics) binds to.")
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
