@@ -15,6 +15,7 @@ import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.io.GeneratedEventJson;
 import io.tandem.streams.io.PredictionEvaluation;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,6 @@ class GenerateRunEvaluateIT {
   private static final double MIN_FINAL_AUC = 0.65;
   private static final double MIN_AUC_AFTER_RESTART = 0.6;
   private static final Duration WAIT = Duration.ofSeconds(150);
-  private static final Duration STARTUP = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -74,13 +74,13 @@ class GenerateRunEvaluateIT {
 
     // When: the first half runs through one app, the second half through a restarted one
     SharedKafka.produce(events, records(stream.subList(0, half)));
-    try (TandemApp first = start(config)) {
+    try (TandemApp first = TandemRun.start(config, new SimpleMeterRegistry())) {
       SharedKafka.consume(predictions, half, WAIT);
       assertThat(first.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
     SharedKafka.produce(events, records(stream.subList(half, stream.size())));
     List<ConsumerRecord<String, String>> all;
-    try (TandemApp second = start(config)) {
+    try (TandemApp second = TandemRun.start(config, new SimpleMeterRegistry())) {
       all = SharedKafka.consume(predictions, stream.size(), WAIT);
       assertThat(second.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
@@ -150,18 +150,5 @@ class GenerateRunEvaluateIT {
         .with("topics.transfer-updates", applicationId + "-transfer-updates")
         .with("topics.tasks", applicationId + "-tasks")
         .with("topics.partitions", String.valueOf(PARTITIONS));
-  }
-
-  private static TandemApp start(TandemConfig config) throws InterruptedException {
-    TandemApp app = TandemApp.start(config, new SimpleMeterRegistry());
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (app.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || app.state() == KafkaStreams.State.ERROR) {
-        app.close();
-        throw new AssertionError("Tandem not RUNNING within " + STARTUP + ": " + app.state());
-      }
-      Thread.sleep(50);
-    }
-    return app;
   }
 }

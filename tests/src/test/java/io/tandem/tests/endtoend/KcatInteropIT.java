@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.tests.support.SharedKafka;
+import io.tandem.tests.support.TandemRun;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,7 +34,6 @@ class KcatInteropIT {
 
   private static final int EVENTS = 200;
   private static final Duration WAIT = Duration.ofSeconds(45);
-  private static final Duration STARTUP = Duration.ofSeconds(30);
   private static final long KCAT_SECONDS = 30;
 
   @TempDir
@@ -73,7 +73,7 @@ class KcatInteropIT {
           .append(1_764_300_000_000L + i).append("}\n");
     }
 
-    try (TandemApp app = start(config)) {
+    try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry())) {
       // When: the events are produced with kcat -P -K$'\t'
       String produced = kcat(lines.toString(), "-b", bootstrap, "-t", events, "-P", "-K\t");
       assertThat(produced).isEmpty();
@@ -136,18 +136,5 @@ class KcatInteropIT {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
-  }
-
-  private static TandemApp start(TandemConfig config) throws InterruptedException {
-    TandemApp app = TandemApp.start(config, new SimpleMeterRegistry());
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (app.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || app.state() == KafkaStreams.State.ERROR) {
-        app.close();
-        throw new AssertionError("Tandem not RUNNING within " + STARTUP + ": " + app.state());
-      }
-      Thread.sleep(50);
-    }
-    return app;
   }
 }
