@@ -4,7 +4,6 @@ import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.TransferUpdate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,10 +61,5 @@ public final class TransferUpdates {
         onboard ? TransferUpdate.Trigger.NEW_TASK : TransferUpdate.Trigger.DRIFT,
         event.detector(), event.detectedAtTaskEvent(), sources, decision, event.metric(),
         event.incumbentLoss(), event.candidateLoss(), event.modelVersion(), ts));
-  }
-
-  /** The {@code tandem.transfer.updates} tag value of an event's action. */
-  public static String actionTag(TransferEvent event) {
-    return event.action().name().toLowerCase(Locale.ROOT);
   }
 }
