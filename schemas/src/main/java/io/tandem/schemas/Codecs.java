@@ -59,7 +59,8 @@ public final class Codecs {
     /** Labelled events, checked against {@code tasks}, at most {@code maxRecordBytes} bytes each. */
     public static JsonCodec<LabelledEvent> labelledEvents(TaskCatalog tasks, int maxRecordBytes) {
         Objects.requireNonNull(tasks, "tasks");
-        return new JsonCodec<>("LabelledEvent", Compiled.LABELLED_EVENT, maxRecordBytes, Codecs::readEvent,
+        return new JsonCodec<>("LabelledEvent", Compiled.LABELLED_EVENT, maxRecordBytes,
+                ConformingShapes::labelledEvent, Codecs::readEvent,
                 e -> {
                     TaskDeclaration task = tasks.find(e.task()).orElse(null);
                     if (task == null) {
@@ -79,7 +80,7 @@ public final class Codecs {
     public static JsonCodec<PredictionRequest> requests(TaskCatalog tasks, int maxRecordBytes) {
         Objects.requireNonNull(tasks, "tasks");
         return new JsonCodec<>("PredictionRequest", Compiled.PREDICTION_REQUEST, maxRecordBytes,
-                Codecs::readRequest, r -> {
+                ConformingShapes::predictionRequest, Codecs::readRequest, r -> {
                     for (int i = 0; i < r.tasks().size(); i++) {
                         if (tasks.find(r.tasks().get(i)).isEmpty()) {
                             return unknownTask("tasks[" + i + "]", r.tasks().get(i), tasks);
@@ -96,7 +97,8 @@ public final class Codecs {
 
     /** Predictions, at most {@code maxRecordBytes} bytes each. */
     public static JsonCodec<Prediction> predictions(int maxRecordBytes) {
-        return new JsonCodec<>("Prediction", Compiled.PREDICTION, maxRecordBytes, Codecs::readPrediction,
+        return new JsonCodec<>("Prediction", Compiled.PREDICTION, maxRecordBytes, node -> false,
+                Codecs::readPrediction,
                 p -> null, Codecs::writePrediction);
     }
 
@@ -107,7 +109,8 @@ public final class Codecs {
 
     /** Transfer updates, at most {@code maxRecordBytes} bytes each. */
     public static JsonCodec<TransferUpdate> transferUpdates(int maxRecordBytes) {
-        return new JsonCodec<>("TransferUpdate", Compiled.TRANSFER_UPDATE, maxRecordBytes, Codecs::readTransfer,
+        return new JsonCodec<>("TransferUpdate", Compiled.TRANSFER_UPDATE, maxRecordBytes, node -> false,
+                Codecs::readTransfer,
                 t -> null, Codecs::writeTransfer);
     }
 
@@ -118,7 +121,8 @@ public final class Codecs {
 
     /** Task declarations, at most {@code maxRecordBytes} bytes each. */
     public static JsonCodec<TaskDeclaration> taskDeclarations(int maxRecordBytes) {
-        return new JsonCodec<>("TaskDeclaration", Compiled.TASK_DECLARATION, maxRecordBytes, Codecs::readTask,
+        return new JsonCodec<>("TaskDeclaration", Compiled.TASK_DECLARATION, maxRecordBytes, node -> false,
+                Codecs::readTask,
                 t -> null, Codecs::writeTask);
     }
 

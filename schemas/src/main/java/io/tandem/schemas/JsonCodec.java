@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>strict UTF-8 (malformed or unmappable input is reported, not replaced): {@link RejectionReason#NOT_UTF8};</li>
  *   <li>exactly one JSON value, no duplicate keys, no trailing tokens, no NaN/Infinity literals (they are not
  *       JSON): {@link RejectionReason#MALFORMED_JSON};</li>
- *   <li>the type's pre-compiled JSON Schema (draft 2020-12), then the record's own invariants (e.g. numbers that
+ *   <li>the type's pre-compiled JSON Schema (draft 2020-12; records whose shape plainly conforms, see
+ *       {@link ConformingShapes}, skip the general validator), then the record's own invariants (e.g. numbers that
  *       overflow to infinity or past a long): {@link RejectionReason#SCHEMA_VIOLATION};</li>
  *   <li>semantic checks against the declared tasks, where the type has them
  *       ({@link RejectionReason#UNKNOWN_TASK}, {@link RejectionReason#LABEL_OUT_OF_RANGE}).</li>
@@ -49,18 +51,24 @@ public final class JsonCodec<T> {
     private final String typeName;
     private final Schema schema;
     private final int maxRecordBytes;
+    private final Predicate<JsonNode> certainlyConforms;
     private final Function<JsonNode, T> binder;
     private final Function<T, Rejection> semantics;
     private final Function<T, JsonNode> writer;
 
-    JsonCodec(String typeName, Schema schema, int maxRecordBytes, Function<JsonNode, T> binder,
-              Function<T, Rejection> semantics, Function<T, JsonNode> writer) {
+    /**
+     * @param certainlyConforms a sound shortcut: true only for trees that satisfy {@code schema} (they skip the
+     *                          general validator); false means "run the validator"
+     */
+    JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
+              Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer) {
         if (maxRecordBytes <= 0) {
             throw new IllegalArgumentException("maxRecordBytes: must be > 0, got " + maxRecordBytes);
         }
         this.typeName = Objects.requireNonNull(typeName);
         this.schema = Objects.requireNonNull(schema);
         this.maxRecordBytes = maxRecordBytes;
+        this.certainlyConforms = Objects.requireNonNull(certainlyConforms);
         this.binder = Objects.requireNonNull(binder);
         this.semantics = Objects.requireNonNull(semantics);
         this.writer = Objects.requireNonNull(writer);
@@ -102,9 +110,11 @@ public final class JsonCodec<T> {
         if (node == null || node.isMissingNode()) {
             return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, got empty input");
         }
-        List<Error> errors = schema.validate(node);
-        if (!errors.isEmpty()) {
-            return invalid(RejectionReason.SCHEMA_VIOLATION, describe(errors.get(0)));
+        if (!certainlyConforms.test(node)) {
+            List<Error> errors = schema.validate(node);
+            if (!errors.isEmpty()) {
+                return invalid(RejectionReason.SCHEMA_VIOLATION, describe(errors.get(0)));
+            }
         }
         T value;
         try {
