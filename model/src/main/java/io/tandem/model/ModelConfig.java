@@ -12,15 +12,19 @@ import java.util.Objects;
  * bit-identical predictions. Learned state is never part of the configuration.
  *
  * @param architecture how the tasks share the dense part (hard: {@link
- *     Architecture#SHARED_BOTTOM}; soft: {@link Architecture#MMOE})
+ *     Architecture#SHARED_BOTTOM}; soft: {@link Architecture#MMOE} or {@link Architecture#CGC})
  * @param embeddingDim width of every embedding row, 1..1024
  * @param hiddenSizes shared-bottom hidden layer widths (ReLU), at least one, each 1..4096; unused
  *     by MMoE
- * @param experts MMoE expert count, 1..64; unused by shared-bottom
- * @param expertSize MMoE expert width (one ReLU layer per expert), 1..4096
+ * @param experts MMoE expert count, or CGC shared expert count, 1..64; unused by shared-bottom
+ * @param expertSize MMoE/CGC expert width (one ReLU layer per expert), 1..4096
+ * @param taskExperts CGC private experts per task, 1..64; unused by the other architectures
  * @param towerSize hidden width of each task tower (one ReLU layer, then one output), 1..4096
  * @param productFeatures whether the element-wise product of the user and item rows is part of
  *     the dense input (lets the MLP express matrix-factorisation interactions directly)
+ * @param wide whether each task's tower also reads the whole dense input linearly, a per-task
+ *     term added to its output ({@code z_t = tower_t(o_t) + v_t . x}: Wide &amp; Deep's wide part;
+ *     over the product features it is a per-task weighted matrix factorisation, as NeuMF's GMF)
  * @param categoricalFields context fields embedded in their own table {@code ctx.<field>}, in
  *     input order; fields of an example not listed here are ignored
  * @param numericFields numeric context fields, standardised online and concatenated in this
@@ -59,8 +63,10 @@ public record ModelConfig(
     List<Integer> hiddenSizes,
     int experts,
     int expertSize,
+    int taskExperts,
     int towerSize,
     boolean productFeatures,
+    boolean wide,
     List<String> categoricalFields,
     List<String> numericFields,
     OptimizerKind optimizer,
@@ -84,7 +90,12 @@ public record ModelConfig(
     /** Hard sharing: one MLP over the input, its output feeds every tower. */
     SHARED_BOTTOM,
     /** Soft sharing: K experts, one softmax gate per task mixes them for its tower. */
-    MMOE
+    MMOE,
+    /**
+     * Customized gate control (PLE's single level): shared experts plus private experts per
+     * task; each task's gate mixes the shared experts and its own.
+     */
+    CGC
   }
 
   /** Update rule, applied sparsely to touched embedding rows and densely to dense parameters. */
@@ -124,6 +135,7 @@ public record ModelConfig(
     }
     range("experts", experts, 1, 64);
     range("expertSize", expertSize, 1, 4096);
+    range("taskExperts", taskExperts, 1, 64);
     range("towerSize", towerSize, 1, 4096);
     categoricalFields = fields("categoricalFields", categoricalFields);
     numericFields = fields("numericFields", numericFields);
@@ -153,15 +165,18 @@ public record ModelConfig(
   }
 
   /**
-   * The reference configuration: MMoE, dim 32, 4 experts x 64, towers 32, Adagrad, fixed equal
-   * weights, no PCGrad, no frequency filter, no expiry, affinity measured at most every 4,096
-   * events with decay 0.1 (a measurement splits the shared gradient per task, which cost ~35% of
-   * an MMoE step at batch 256 when done every step), seed 42.
+   * The reference configuration: MMoE, dim 32, 4 experts x 64 (CGC: 1 private expert per
+   * task besides them), product features and wide towers (32 hidden units), Adagrad at 0.15 for
+   * embeddings and 0.05 for dense parameters (chosen on the generator's default stream, README
+   * "Learning quality"; the wide towers need the faster rates: with 0.05 / 0.01 they did not
+   * help), fixed equal weights, no PCGrad, no frequency filter, no expiry, affinity measured at
+   * most every 4,096 events with decay 0.1 (a measurement splits the shared gradient per task,
+   * which cost ~35% of an MMoE step at batch 256 when done every step), seed 42.
    */
   public static ModelConfig defaults() {
     return new ModelConfig(
-        Architecture.MMOE, 32, List.of(64, 64), 4, 64, 32, true, List.of(), List.of(),
-        OptimizerKind.ADAGRAD, 0.05, 0.01, Weighting.FIXED, Map.of(), 0.5, 0.01, Map.of(),
+        Architecture.MMOE, 32, List.of(64, 64), 4, 64, 1, 32, true, true, List.of(), List.of(),
+        OptimizerKind.ADAGRAD, 0.15, 0.05, Weighting.FIXED, Map.of(), 0.5, 0.01, Map.of(),
         false, 1, 0, 0.1, 4096, 0.1, 42L);
   }
 
@@ -177,81 +192,99 @@ public record ModelConfig(
 
   /** A copy with another architecture. */
   public ModelConfig withArchitecture(Architecture value) {
-    return new ModelConfig(value, embeddingDim, hiddenSizes, experts, expertSize, towerSize,
-        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+    return new ModelConfig(value, embeddingDim, hiddenSizes, experts, expertSize, taskExperts,
+        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with another embedding width. */
   public ModelConfig withEmbeddingDim(int value) {
-    return new ModelConfig(architecture, value, hiddenSizes, experts, expertSize, towerSize,
-        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+    return new ModelConfig(architecture, value, hiddenSizes, experts, expertSize, taskExperts,
+        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with other shared-bottom layer widths. */
   public ModelConfig withHiddenSizes(List<Integer> value) {
-    return new ModelConfig(architecture, embeddingDim, value, experts, expertSize, towerSize,
-        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+    return new ModelConfig(architecture, embeddingDim, value, experts, expertSize, taskExperts,
+        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with another MMoE expert count and width. */
   public ModelConfig withExperts(int count, int size) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, count, size, towerSize,
-        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, count, size, taskExperts,
+        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with another number of CGC private experts per task. */
+  public ModelConfig withTaskExperts(int value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize, value,
+        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with another tower width. */
   public ModelConfig withTowerSize(int value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize, value,
-        productFeatures, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        taskExperts, value, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with or without the user-item product features. */
   public ModelConfig withProductFeatures(boolean value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, value, categoricalFields, numericFields, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+        taskExperts, towerSize, value, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights,
+        gradNormAlpha, weightingLearningRate, lossScales, pcgrad, admissionThreshold,
+        rowExpiryEvents, affinityDecay, affinityInterval, embeddingInitScale, seed);
+  }
+
+  /** A copy with or without the towers' wide (linear) read-out of the dense input. */
+  public ModelConfig withWide(boolean value) {
+    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+        taskExperts, towerSize, productFeatures, value, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights,
+        gradNormAlpha, weightingLearningRate, lossScales, pcgrad, admissionThreshold,
+        rowExpiryEvents, affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with other context fields. */
   public ModelConfig withContextFields(List<String> categorical, List<String> numeric) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categorical, numeric, optimizer, embeddingLearningRate,
-        denseLearningRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+        taskExperts, towerSize, productFeatures, wide, categorical, numeric, optimizer,
+        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with another optimizer and learning rates (embeddings, dense). */
   public ModelConfig withOptimizer(OptimizerKind kind, double embeddingRate, double denseRate) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, kind, embeddingRate,
-        denseRate, weighting, taskWeights, gradNormAlpha, weightingLearningRate, lossScales,
-        pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        kind, embeddingRate, denseRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
+        affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with another loss weighting and its fixed weights. */
   public ModelConfig withWeighting(Weighting kind, Map<String, Double> weights) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, kind, weights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, kind, weights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
         affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
@@ -259,8 +292,8 @@ public record ModelConfig(
   /** A copy with another GradNorm alpha. */
   public ModelConfig withGradNormAlpha(double value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, value,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, value,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
         affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
@@ -268,26 +301,26 @@ public record ModelConfig(
   /** A copy with another step size for learned loss weights. */
   public ModelConfig withWeightingLearningRate(double value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha, value,
-        lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay, affinityInterval,
-        embeddingInitScale, seed);
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        value, lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay,
+        affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with other per-task loss scales. */
   public ModelConfig withLossScales(Map<String, Double> value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, value, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        weightingLearningRate, value, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay,
+        affinityInterval, embeddingInitScale, seed);
   }
 
   /** A copy with PCGrad switched on or off. */
   public ModelConfig withPcgrad(boolean value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, value, admissionThreshold, rowExpiryEvents,
         affinityDecay, affinityInterval, embeddingInitScale, seed);
   }
@@ -295,8 +328,8 @@ public record ModelConfig(
   /** A copy with another frequency-filter threshold. */
   public ModelConfig withAdmissionThreshold(int value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, value, rowExpiryEvents, affinityDecay,
         affinityInterval, embeddingInitScale, seed);
   }
@@ -304,8 +337,8 @@ public record ModelConfig(
   /** A copy with another row expiry (in learned events; 0 = never). */
   public ModelConfig withRowExpiryEvents(long value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, value, affinityDecay,
         affinityInterval, embeddingInitScale, seed);
   }
@@ -313,8 +346,8 @@ public record ModelConfig(
   /** A copy with other affinity averaging settings. */
   public ModelConfig withAffinity(double decay, int interval) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents, decay,
         interval, embeddingInitScale, seed);
   }
@@ -322,8 +355,8 @@ public record ModelConfig(
   /** A copy with another initial embedding scale. */
   public ModelConfig withEmbeddingInitScale(double value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
         affinityDecay, affinityInterval, value, seed);
   }
@@ -331,8 +364,8 @@ public record ModelConfig(
   /** A copy with another seed. */
   public ModelConfig withSeed(long value) {
     return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        towerSize, productFeatures, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
+        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
         weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
         affinityDecay, affinityInterval, embeddingInitScale, value);
   }

@@ -4,6 +4,7 @@ import io.tandem.model.affinity.TaskAffinity;
 import io.tandem.model.embedding.EmbeddingRow;
 import io.tandem.model.embedding.EmbeddingTable;
 import io.tandem.model.loss.Losses;
+import io.tandem.model.nn.Cgc;
 import io.tandem.model.nn.Mmoe;
 import io.tandem.model.nn.SharedBottom;
 import io.tandem.model.nn.SharedPart;
@@ -35,22 +36,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Tandem's multi-task learner: shared embeddings, a shared dense part (shared-bottom MLP or MMoE),
- * one tower per task, a weighted sum of task losses, trained online one micro-batch at a time.
+ * Tandem's multi-task learner: shared embeddings, a shared dense part (shared-bottom MLP, MMoE or
+ * CGC), one tower per task, a weighted sum of task losses, trained online one micro-batch at a
+ * time.
  *
  * <p>Forward pass of one example: the rows of its user, item and categorical context ids are
  * gathered from their {@link EmbeddingTable tables}; the dense input is
  * {@code [u, v, u*v (optional), ctx rows..., standardised numerics...]}; the shared part maps it
- * to one representation per task; task {@code t}'s tower maps its representation to a scalar
- * {@code z_t}; the task's link ({@link Losses}) turns it into a score.
+ * to one representation per task; task {@code t}'s tower maps its representation (and, with
+ * {@link ModelConfig#wide()}, the dense input itself, read linearly) to a scalar {@code z_t}; the
+ * task's link ({@link Losses}) turns it into a score.
  *
  * <p>One {@link #learn} call is one optimizer step on
  * {@code L = sum_t w_t s_t mean_{examples labelled t} l_t(z_t, y_t)} ({@code w_t} from the
@@ -69,7 +74,9 @@ import java.util.TreeMap;
  * candidate tower ({@link #attachShadow}) that is trained beside the incumbent on that task's
  * events without sending gradient into shared state, scored by {@link #predictShadow}, and then
  * promoted or discarded; a task's tower learning rate and loss weight can be boosted for a
- * recovery span. Both are part of the dense blob (format version 2).
+ * recovery span, and the embedding rows a task's events touch and the shared part can re-learn
+ * at boosted rates ({@link #boostRelearning}). All are part of the dense blob (format versions
+ * 2 and 4).
  *
  * <p>Plain Java arrays throughout: at these layer sizes ND4J's fixed cost per operation exceeds
  * the arithmetic (measurements in the {@code nn} package comment). A micro-batch of at least
@@ -122,6 +129,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   private final int dim;
   private final int productOffset;
+  /** Width of each tower's wide input (the whole dense input) with {@code wide}, else 0. */
+  private final int towerWideSize;
   private final int contextOffset;
   private final int numericOffset;
   private final double[] input;
@@ -157,6 +166,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private double[][] batchRepresentationColumns = new double[0][];
   private double[][] batchDRepresentationColumns = new double[0][];
   private double[][] batchShadowDx = new double[0][];
+  private double[][] batchTaskInputRows = new double[0][];
   private EmbeddingRow[] batchExampleRows = new EmbeddingRow[0];
   private final double[] batchRepresentation;
 
@@ -186,6 +196,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private int lossBoostTask = -1;
   private double lossBoostFactor = 1.0;
   private long lossBoostUntil;
+  // A re-learning boost of one task (see boostRelearning) until a model event count: the
+  // embedding rows its events touch and the shared part learn at boosted rates.
+  private int relearnTask = -1;
+  private double relearnEmbeddingFactor = 1.0;
+  private double relearnSharedFactor = 1.0;
+  private long relearnUntil;
+  private final Set<EmbeddingRow> relearnRows =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   private MultiTaskModel(ModelConfig config, List<TaskSpec> tasks) {
     this.config = config;
@@ -204,15 +222,19 @@ public final class MultiTaskModel implements MultiTaskLearner {
     this.contextOffset = productOffset + (config.productFeatures() ? dim : 0);
     this.numericOffset = contextOffset + categorical * dim;
     int inputSize = numericOffset + config.numericFields().size();
+    this.towerWideSize = config.wide() ? inputSize : 0;
 
-    this.shared = config.architecture() == ModelConfig.Architecture.MMOE
-        ? new Mmoe(inputSize, config.experts(), config.expertSize(), taskCount)
-        : new SharedBottom(inputSize, config.hiddenSizes());
+    this.shared = switch (config.architecture()) {
+      case MMOE -> new Mmoe(inputSize, config.experts(), config.expertSize(), taskCount);
+      case CGC -> new Cgc(inputSize, config.experts(), config.taskExperts(), config.expertSize(),
+          taskCount);
+      case SHARED_BOTTOM -> new SharedBottom(inputSize, config.hiddenSizes());
+    };
     this.sharedLength = shared.parameterCount();
     this.towers = new Tower[taskCount];
     int offset = sharedLength;
     for (int t = 0; t < taskCount; t++) {
-      towers[t] = new Tower(offset, shared.outputSize(), config.towerSize());
+      towers[t] = new Tower(offset, shared.outputSize(), config.towerSize(), towerWideSize);
       offset = towers[t].end();
     }
     this.params = new double[offset];
@@ -229,7 +251,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       case ADAM -> new Adam();
     };
     this.optimizerState = new double[optimizer.stateSlots() * offset];
-    this.shadowTower = new Tower(0, shared.outputSize(), config.towerSize());
+    this.shadowTower = new Tower(0, shared.outputSize(), config.towerSize(), towerWideSize);
     this.towerLength = shadowTower.end();
     this.shadowParams = new double[towerLength];
     this.shadowGrads = new double[towerLength];
@@ -361,7 +383,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       forwardShared(batch, i);
       Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
-        double z = towers[t].forward(params, shared.output(t));
+        double z = towers[t].forward(params, shared.output(t), input, 0);
         scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
       }
       out.add(Collections.unmodifiableMap(scores));
@@ -400,6 +422,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     } else {
       learnExampleByExample(batch, split);
     }
+    markRelearningRows(batch);
     finishStep(batch, measureAffinity, split);
   }
 
@@ -419,18 +442,20 @@ public final class MultiTaskModel implements MultiTaskLearner {
         }
         TaskSpec task = tasks.get(t);
         double[] representation = shared.output(t);
-        double z = towers[t].forward(params, representation);
+        double z = towers[t].forward(params, representation, input, 0);
         double scale = scales[t];
         lossSums[t] += scale * Losses.trainingLoss(task, z, label);
         double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
         double dz = boost * weights[t] * scale / labelCounts[t]
             * Losses.trainingGradient(task, z, label);
-        towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation);
+        towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation, input,
+            0, dInput);
         if (t == shadowTask) {
-          double zs = shadowTower.forward(shadowParams, representation);
+          double zs = shadowTower.forward(shadowParams, representation, input, 0);
           double dzs = weights[t] * scale / labelCounts[t]
               * Losses.trainingGradient(task, zs, label);
-          shadowTower.backward(shadowParams, representation, dzs, shadowGrads, 0, null, shadowDx);
+          shadowTower.backward(shadowParams, representation, dzs, shadowGrads, 0, null, shadowDx,
+              input, 0, null);
         }
         if (split) {
           shared.backward(params, input, t, dRepresentation, taskGrads[t], 0, null, dInput);
@@ -523,12 +548,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
     COPY_INCUMBENT,
     /**
      * Hidden layer: the weighted average of the source tasks' tower hidden layers (weights
-     * normalised to sum 1); output weights 0; output bias {@code outputBias}.
+     * normalised to sum 1); wide and output weights 0; output bias {@code outputBias}.
      */
     BLEND_SOURCES,
     /**
      * Hidden layer freshly initialised (seeded by the configuration's seed and the model
-     * version); output weights 0; output bias {@code outputBias}.
+     * version); wide and output weights 0; output bias {@code outputBias}.
      */
     RESET
   }
@@ -593,14 +618,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
         for (Map.Entry<String, Double> e : new TreeMap<>(sourceWeights).entrySet()) {
           int from = towers[indexOf(e.getKey())].offset();
           double w = e.getValue() / total;
-          for (int i = 0; i < hiddenLength; i++) {
+          for (int i = incumbent.wideEnd() - incumbent.offset(); i < hiddenLength; i++) {
             shadowParams[i] += w * params[from + i];
           }
         }
         shadowParams[towerLength - 1] = outputBias;
       }
       case RESET -> {
-        Tower fresh = new Tower(0, shared.outputSize(), config.towerSize());
+        Tower fresh = new Tower(0, shared.outputSize(), config.towerSize(), towerWideSize);
         fresh.initInPlace(shadowParams, new SplittableRandom(config.seed() ^ (version
             * 0x9E3779B97F4A7C15L) ^ t));
         Arrays.fill(shadowParams, hiddenLength, towerLength, 0.0);
@@ -637,6 +662,103 @@ public final class MultiTaskModel implements MultiTaskLearner {
     lossBoostUntil = lossBoostTask < 0 ? 0 : this.events + events;
   }
 
+  /**
+   * Speeds up re-learning after a drift of {@code task} for the next {@code events} learned
+   * events, replacing any earlier re-learning boost: in each {@link #learn} step, the user and
+   * item embedding rows of the batch's events labelled for {@code task} are updated at the
+   * embedding learning rate times {@code embeddingFactor} (their whole gradient of that step,
+   * other tasks' share included; rows that only other tasks' events touch, context rows and the
+   * tables' default rows learn at the usual rate), and the shared dense part (shared-bottom
+   * layers, or MMoE experts and gates) at the dense learning rate times {@code sharedFactor}.
+   * Only step sizes change: the loss, the gradients and the optimizer state are those of an
+   * unboosted step. Unlike a shadow candidate this cannot be undone; it ends by itself. Part of
+   * {@link #exportDense()} (format version 4).
+   *
+   * @param task the task; must exist
+   * @param embeddingFactor factor on the embedding learning rate, finite, in [1, 100]
+   * @param sharedFactor factor on the shared part's learning rate, finite, in [1, 100]
+   * @param events span in learned events, &gt;= 0; 0, or both factors 1, cancels a running boost
+   * @throws IllegalArgumentException for an unknown task, a factor outside [1, 100] or negative
+   *     events (naming the argument)
+   */
+  public void boostRelearning(String task, double embeddingFactor, double sharedFactor,
+      long events) {
+    int t = indexOf(task);
+    if (!(embeddingFactor >= 1.0 && embeddingFactor <= 100.0)) {
+      throw new IllegalArgumentException(
+          "embeddingFactor: must be in [1, 100], got " + embeddingFactor);
+    }
+    if (!(sharedFactor >= 1.0 && sharedFactor <= 100.0)) {
+      throw new IllegalArgumentException(
+          "sharedFactor: must be in [1, 100], got " + sharedFactor);
+    }
+    if (events < 0) {
+      throw new IllegalArgumentException("events: must be >= 0, got " + events);
+    }
+    clearRelearning();
+    if (events > 0 && (embeddingFactor > 1.0 || sharedFactor > 1.0)) {
+      relearnTask = t;
+      relearnEmbeddingFactor = embeddingFactor;
+      relearnSharedFactor = sharedFactor;
+      relearnUntil = this.events + events;
+    }
+  }
+
+  /** The task under a re-learning boost ({@link #boostRelearning}), or null when none is. */
+  public String relearningTask() {
+    return relearnTask < 0 ? null : tasks.get(relearnTask).name();
+  }
+
+  /** Collects the user and item rows of the batch's events of the re-learning task. */
+  private void markRelearningRows(List<LabelledExample> batch) {
+    if (relearnTask < 0 || relearnEmbeddingFactor == 1.0) {
+      return;
+    }
+    String name = tasks.get(relearnTask).name();
+    for (LabelledExample labelled : batch) {
+      if (labelled.labels().containsKey(name)) {
+        markRelearningRow(userTable.lookup(labelled.example().user()));
+        markRelearningRow(itemTable.lookup(labelled.example().item()));
+      }
+    }
+  }
+
+  private void markRelearningRow(EmbeddingRow row) {
+    if (!row.id().isEmpty()) {
+      relearnRows.add(row);
+    }
+  }
+
+  private void clearRelearning() {
+    relearnTask = -1;
+    relearnEmbeddingFactor = 1.0;
+    relearnSharedFactor = 1.0;
+    relearnUntil = 0;
+    relearnRows.clear();
+  }
+
+  /** Reads the re-learning boost section of a format-4 dense blob. */
+  private void readRelearningState(DataInputStream in) throws IOException {
+    int task = in.readInt();
+    if (task < -1 || task >= taskCount) {
+      throw new IllegalArgumentException("dense blob: re-learning task index " + task
+          + " is out of range for " + taskCount + " tasks");
+    }
+    double embeddingFactor = in.readDouble();
+    double sharedFactor = in.readDouble();
+    long until = in.readLong();
+    if (task >= 0 && !(embeddingFactor >= 1.0 && embeddingFactor <= 100.0
+        && sharedFactor >= 1.0 && sharedFactor <= 100.0 && until >= 0)) {
+      throw new IllegalArgumentException("dense blob: re-learning boost factors "
+          + embeddingFactor + " and " + sharedFactor + " (each must be in [1, 100]) until event "
+          + until + " (must be >= 0)");
+    }
+    relearnTask = task;
+    relearnEmbeddingFactor = task < 0 ? 1.0 : embeddingFactor;
+    relearnSharedFactor = task < 0 ? 1.0 : sharedFactor;
+    relearnUntil = task < 0 ? 0 : until;
+  }
+
   /** The task whose shadow candidate is attached, or null when none is. */
   public String shadowTask() {
     return shadowTask < 0 ? null : tasks.get(shadowTask).name();
@@ -658,7 +780,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
     TaskSpec task = tasks.get(shadowTask);
     for (int i = 0; i < batch.size(); i++) {
       forwardShared(batch, i);
-      out[i] = Losses.score(task, shadowTower.forward(shadowParams, shared.output(shadowTask)));
+      out[i] = Losses.score(task,
+          shadowTower.forward(shadowParams, shared.output(shadowTask), input, 0));
     }
     return out;
   }
@@ -775,6 +898,10 @@ public final class MultiTaskModel implements MultiTaskLearner {
       out.writeInt(lossBoostTask);
       out.writeDouble(lossBoostFactor);
       out.writeLong(lossBoostUntil);
+      out.writeInt(relearnTask);
+      out.writeDouble(relearnEmbeddingFactor);
+      out.writeDouble(relearnSharedFactor);
+      out.writeLong(relearnUntil);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -821,8 +948,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
       lossBoostTask = -1;
       lossBoostFactor = 1.0;
       lossBoostUntil = 0;
+      clearRelearning();
       if (format >= 2) {
         readTransferState(in);
+      }
+      if (format >= 4) {
+        readRelearningState(in);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("dense blob: truncated or malformed", e);
@@ -930,8 +1061,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
    */
   public static MultiTaskModel readSnapshot(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    SnapshotFormat.readHeader(data, SnapshotFormat.SNAPSHOT_MAGIC, "snapshot");
-    ConfigCodec.Decoded decoded = ConfigCodec.read(data);
+    int format = SnapshotFormat.readHeader(data, SnapshotFormat.SNAPSHOT_MAGIC, "snapshot");
+    ConfigCodec.Decoded decoded = ConfigCodec.read(data, format);
     MultiTaskModel model = create(decoded.config(), decoded.tasks());
     byte[] dense = new byte[data.readInt()];
     data.readFully(dense);
@@ -947,6 +1078,321 @@ public final class MultiTaskModel implements MultiTaskLearner {
     return model;
   }
 
+  // ---------------------------------------------------------------- replica sync (scale-out)
+
+  /**
+   * Identifies this model's configuration and task list (the same value that the dense blob and
+   * the snapshot carry): two models may exchange dense parameters only if their fingerprints are
+   * equal.
+   */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * A copy of the dense parameters: the shared part first, then each task's tower in task order
+   * ({@link #stats()} gives their number). No optimizer state, no shadow candidate, no embedding
+   * rows. The copy is the caller's.
+   */
+  public double[] denseParameters() {
+    return params.clone();
+  }
+
+  /**
+   * Moves the dense parameters towards {@code mean} (model averaging between replicas):
+   * {@code theta[i] <- (1 - rate) * theta[i] + rate * mean[i]} for every dense parameter, except
+   * the tower of a task in a learning-rate boost (after a promotion, until the boost ends),
+   * which keeps its own values: it is re-learning fast at the boosted rate, and pulling it
+   * towards replicas that have not promoted would undo that. A shadow candidate is never mixed
+   * (it is not among the dense parameters); optimizer state, loss weighting, counters and the
+   * version are unchanged. {@code rate} 0 changes nothing; 1 copies {@code mean}.
+   *
+   * @param meanFingerprint the {@link #fingerprint()} of the models {@code mean} was averaged
+   *     from; must equal this model's
+   * @param mean the mean dense parameters of other replicas, laid out as
+   *     {@link #denseParameters()}; finite; not modified
+   * @param rate the mixing rate, in [0, 1]
+   * @return the number of parameters mixed (all but an excluded tower's)
+   * @throws IllegalArgumentException for another fingerprint, a length other than this model's
+   *     parameter count (both in the message), a non-finite value or a rate outside [0, 1]; the
+   *     model is unchanged then
+   */
+  public int mixDenseParameters(long meanFingerprint, double[] mean, double rate) {
+    Objects.requireNonNull(mean, "mean");
+    if (meanFingerprint != fingerprint) {
+      throw new IllegalArgumentException("mean: averaged from models with another configuration"
+          + " or task list (fingerprint " + Long.toHexString(meanFingerprint) + ", this model "
+          + Long.toHexString(fingerprint) + ")");
+    }
+    if (mean.length != params.length) {
+      throw new IllegalArgumentException("mean: has " + mean.length + " parameters, this model "
+          + params.length);
+    }
+    if (!(rate >= 0.0 && rate <= 1.0)) {
+      throw new IllegalArgumentException("rate: must be in [0, 1], got " + rate);
+    }
+    for (int i = 0; i < mean.length; i++) {
+      if (!Double.isFinite(mean[i])) {
+        throw new IllegalArgumentException("mean[" + i + "]: must be finite, got " + mean[i]);
+      }
+    }
+    int keepFrom = 0;
+    int keepTo = 0;
+    if (boostTask >= 0 && events <= boostUntil) {
+      keepFrom = towers[boostTask].offset();
+      keepTo = towers[boostTask].end();
+    }
+    double keep = 1.0 - rate;
+    for (int i = 0; i < params.length; i++) {
+      if (i < keepFrom || i >= keepTo) {
+        params[i] = keep * params[i] + rate * mean[i];
+      }
+    }
+    return params.length - (keepTo - keepFrom);
+  }
+
+  /**
+   * Boosts {@code task}'s tower learning rate by {@code factor} for the next {@code events}
+   * learned events, replacing any earlier tower boost: what a promotion does to the promoted
+   * task ({@link #promoteShadow}) without installing a candidate. Used when another replica
+   * promoted a candidate for this task. Part of {@link #exportDense()}.
+   *
+   * @throws IllegalArgumentException for an unknown task, a factor outside [1, 100] or negative
+   *     events
+   */
+  public void boostTowerLearningRate(String task, double factor, long events) {
+    int t = indexOf(task);
+    if (!(factor >= 1.0 && factor <= 100.0)) {
+      throw new IllegalArgumentException("factor: must be in [1, 100], got " + factor);
+    }
+    if (events < 0) {
+      throw new IllegalArgumentException("events: must be >= 0, got " + events);
+    }
+    if (factor > 1.0 && events > 0) {
+      boostTask = t;
+      boostFactor = factor;
+      boostUntil = this.events + events;
+    } else {
+      boostTask = -1;
+      boostFactor = 1.0;
+      boostUntil = 0;
+    }
+  }
+
+  /**
+   * The task whose tower currently learns at a boosted rate (after a promotion, here or on
+   * another replica), or null when none does.
+   */
+  public String boostedTask() {
+    return boostTask >= 0 && events <= boostUntil ? tasks.get(boostTask).name() : null;
+  }
+
+  // ---------------------------------------------------------------- new tasks at runtime
+
+  /**
+   * A copy of this model that also learns {@code task}, appended as the last task: every learned
+   * state is carried over (embedding rows and their optimizer state, the shared part, the other
+   * tasks' towers and gates, dense optimizer state, numeric standardiser, loss-weighting and
+   * affinity state, a shadow candidate, boosts and re-learning spans, counters, version), and
+   * the new task gets a fresh seeded tower (and, under MMoE, a fresh gate; under CGC, fresh
+   * private experts and gate) with zero optimizer state. Right after the call the copy predicts
+   * every old task bit-for-bit as this model does; the version continues.
+   *
+   * <p>The copy's configuration is this one with {@code taskWeights[task] = lossWeight}, and its
+   * task list this one plus {@code task}, so a restarted instance rebuilds the grown model with
+   * {@code create(grown.config(), grown.tasks())} and then imports its dense blob and rows (the
+   * fingerprint covers both). The new gate and tower are the values {@code create} draws for
+   * them with that configuration and task list.
+   *
+   * <p>This model is not changed and stays usable. The copy starts with no change tracking: its
+   * rows equal this model's, but rows changed in this model since the last
+   * {@link #drainDirtyRows()} are not reported by the copy's first drain (drain this model
+   * first).
+   *
+   * @param task the new task; its name must not be one of this model's tasks
+   * @param lossWeight the task's fixed loss weight (the initial weight under GradNorm), finite,
+   *     &gt;= 0 (&gt; 0 under GradNorm)
+   * @return the grown model
+   * @throws IllegalArgumentException for a task this model already has (naming its tasks) or a
+   *     bad weight
+   */
+  public MultiTaskModel withTask(TaskSpec task, double lossWeight) {
+    Objects.requireNonNull(task, "task");
+    if (taskIndex.containsKey(task.name())) {
+      throw new IllegalArgumentException("task '" + task.name() + "': already in this model;"
+          + " tasks are " + tasks.stream().map(TaskSpec::name).toList());
+    }
+    if (!(Double.isFinite(lossWeight) && lossWeight >= 0)) {
+      throw new IllegalArgumentException("lossWeight of task '" + task.name()
+          + "': must be finite and >= 0, got " + lossWeight);
+    }
+    Map<String, Double> weightsByTask = new HashMap<>(config.taskWeights());
+    weightsByTask.put(task.name(), lossWeight);
+    List<TaskSpec> grownTasks = new ArrayList<>(tasks);
+    grownTasks.add(task);
+    MultiTaskModel grown = create(config.withWeighting(config.weighting(), weightsByTask),
+        grownTasks);
+    grown.copyStateOf(this);
+    return grown;
+  }
+
+  /**
+   * The raw output ({@code z}, in the training space of {@code towerTask}: a logit for a binary
+   * task, a normalised label for a regression) of {@code towerTask}'s tower applied to
+   * {@code representationTask}'s representation of each example (under shared-bottom every task
+   * has the same representation; under MMoE it passes through {@code representationTask}'s
+   * gate). Changes nothing, like {@link #predict}. Used to fit a new task's read-out of a related
+   * task's tower.
+   *
+   * @throws IllegalArgumentException for an unknown task or a null example
+   */
+  public double[] towerOutputs(String towerTask, String representationTask,
+      List<Example> batch) {
+    int tower = indexOf(towerTask);
+    int representation = indexOf(representationTask);
+    Objects.requireNonNull(batch, "batch");
+    double[] out = new double[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      forwardShared(batch, i);
+      out[i] = towers[tower].forward(params, shared.output(representation), input, 0);
+    }
+    return out;
+  }
+
+  /**
+   * Starts a shadow candidate for {@code task} (as {@link #attachShadow} does, with the same
+   * guard semantics) whose tower is {@code source}'s tower with an affine read-out: hidden layer
+   * copied, output {@code z = scale * z_source + shift}, i.e. output weights and wide weights
+   * times {@code scale} and output bias {@code scale * b_source + shift}. The candidate reads
+   * {@code task}'s representation, so fit {@code scale} and {@code shift} on
+   * {@link #towerOutputs}{@code (source, task, ...)}. It also starts from the source tower's
+   * optimizer state (and, for Adam's bias correction, step count {@link #version()}), so a
+   * trained tower keeps the small per-coordinate steps it had: with fresh Adagrad state every
+   * first step is the full learning rate per coordinate, which wrecked the copied tower at the
+   * default dense rate (measured: shadow loss 2.67 against the fresh tower's 1.04).
+   *
+   * @param learningRateBoost factor on the dense learning rate for the candidate, in [1, 100]
+   * @throws IllegalArgumentException for an unknown task or source, a source equal to the task,
+   *     non-finite {@code scale} or {@code shift}, or a boost outside [1, 100]
+   * @throws IllegalStateException if a shadow candidate is already attached
+   */
+  public void attachShadowFromTower(String task, String source, double scale, double shift,
+      double learningRateBoost) {
+    if (!Double.isFinite(scale) || !Double.isFinite(shift)) {
+      throw new IllegalArgumentException("scale/shift: must be finite, got " + scale + ", "
+          + shift);
+    }
+    attachShadow(task, ShadowStart.BLEND_SOURCES, Map.of(source, 1.0), 0.0, learningRateBoost);
+    Tower from = towers[indexOf(source)];
+    int wideLength = from.wideEnd() - from.offset();
+    int hiddenLength = from.hiddenEnd() - from.offset();
+    // z = w2 . h + b2 + v . w: the terms linear in z (the wide weights v, the output weights w2
+    // and the bias b2) are scaled; the hidden layer feeding h is kept.
+    for (int i = 0; i < towerLength - 1; i++) {
+      if (i < wideLength || i >= hiddenLength) {
+        shadowParams[i] = scale * params[from.offset() + i];
+      }
+    }
+    shadowParams[towerLength - 1] = scale * params[from.end() - 1] + shift;
+    int n = params.length;
+    for (int slot = 0; slot < optimizer.stateSlots(); slot++) {
+      System.arraycopy(optimizerState, slot * n + from.offset(), shadowState,
+          slot * towerLength, towerLength);
+    }
+    shadowSteps = version;
+  }
+
+  /**
+   * Copies every learned state of {@code smaller}, a model of the same configuration (but for
+   * the new task's weight) with this model's tasks minus the last, into this fresh model; the
+   * last task's gate and tower keep their fresh values.
+   */
+  private void copyStateOf(MultiTaskModel smaller) {
+    int oldShared = smaller.sharedLength;
+    int oldLength = smaller.params.length;
+    int newLength = params.length;
+    // Layout: [shared part | towers in task order]. Every shared part appends a task's own
+    // parameters at its end (MMoE: its gate; CGC: its private experts and gate; shared-bottom:
+    // none), so the old shared part is a prefix of the new one, and the old towers move up by the
+    // new task's shared parameters; the new tower ends the array.
+    int shift = sharedLength - oldShared;
+    for (int s = 0; s <= optimizer.stateSlots(); s++) {
+      double[] from = s == 0 ? smaller.params : smaller.optimizerState;
+      double[] to = s == 0 ? params : optimizerState;
+      int fromBase = s == 0 ? 0 : (s - 1) * oldLength;
+      int toBase = s == 0 ? 0 : (s - 1) * newLength;
+      System.arraycopy(from, fromBase, to, toBase, oldShared);
+      System.arraycopy(from, fromBase + oldShared, to, toBase + oldShared + shift,
+          oldLength - oldShared);
+    }
+    version = smaller.version;
+    events = smaller.events;
+    nextSweep = smaller.nextSweep;
+    lastAffinityEvents = smaller.lastAffinityEvents;
+    batchedFrom = smaller.batchedFrom;
+    try {
+      ByteArrayOutputStream numeric = new ByteArrayOutputStream();
+      smaller.standardizer.write(new DataOutputStream(numeric));
+      standardizer.read(new DataInputStream(new ByteArrayInputStream(numeric.toByteArray())));
+      weighting.readState(new DataInputStream(new ByteArrayInputStream(
+          grownWeightingState(smaller.weighting, weighting, taskCount))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    affinity.copyFrom(smaller.affinity);
+    for (EmbeddingTable table : smaller.tablesByName.values()) {
+      EmbeddingTable mine = table(table.name());
+      for (Map.Entry<String, byte[]> row : table.exportAll().entrySet()) {
+        mine.importRow(row.getKey(), row.getValue());
+      }
+      mine.restoreCounters(table.admissions(), table.evictions());
+    }
+    if (smaller.shadowTask >= 0) {
+      System.arraycopy(smaller.shadowParams, 0, shadowParams, 0, towerLength);
+      System.arraycopy(smaller.shadowState, 0, shadowState, 0, shadowState.length);
+      shadowTask = smaller.shadowTask;
+      shadowBoost = smaller.shadowBoost;
+      shadowSteps = smaller.shadowSteps;
+    }
+    boostTask = smaller.boostTask;
+    boostFactor = smaller.boostFactor;
+    boostUntil = smaller.boostUntil;
+    lossBoostTask = smaller.lossBoostTask;
+    lossBoostFactor = smaller.lossBoostFactor;
+    lossBoostUntil = smaller.lossBoostUntil;
+    relearnTask = smaller.relearnTask;
+    relearnEmbeddingFactor = smaller.relearnEmbeddingFactor;
+    relearnSharedFactor = smaller.relearnSharedFactor;
+    relearnUntil = smaller.relearnUntil;
+  }
+
+  /**
+   * The state of {@code grown} (fresh, {@code tasks} tasks) with the first {@code tasks - 1}
+   * tasks' part taken from {@code old}. Every {@link LossWeighting} writes its state as one
+   * fixed-size record per task in task order (FIXED: empty records), which is checked here: the
+   * result is {@code old}'s records followed by {@code grown}'s last record.
+   *
+   * @throws IllegalStateException if the states are not laid out as per-task records
+   */
+  private static byte[] grownWeightingState(LossWeighting old, LossWeighting grown, int tasks)
+      throws IOException {
+    ByteArrayOutputStream oldBytes = new ByteArrayOutputStream();
+    old.writeState(new DataOutputStream(oldBytes));
+    ByteArrayOutputStream freshBytes = new ByteArrayOutputStream();
+    grown.writeState(new DataOutputStream(freshBytes));
+    byte[] before = oldBytes.toByteArray();
+    byte[] fresh = freshBytes.toByteArray();
+    int record = fresh.length / tasks;
+    if (fresh.length % tasks != 0 || before.length != record * (tasks - 1)) {
+      throw new IllegalStateException("loss weighting " + grown.getClass().getSimpleName()
+          + ": state of " + before.length + " bytes for " + (tasks - 1) + " tasks and "
+          + fresh.length + " for " + tasks + " is not one record per task");
+    }
+    byte[] out = Arrays.copyOf(before, fresh.length);
+    System.arraycopy(fresh, before.length, out, before.length, record);
+    return out;
+  }
+
   // ---------------------------------------------------------------- package-private, for tests
 
   /**
@@ -957,10 +1403,6 @@ public final class MultiTaskModel implements MultiTaskLearner {
     batchedFrom = Math.max(1, size);
   }
 
-  /** A copy of the dense parameters. */
-  double[] denseParameters() {
-    return params.clone();
-  }
 
   /** Sets one dense parameter (gradient checks). */
   void setDenseParameter(int index, double value) {
@@ -1003,7 +1445,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
         Double label = labelled.labels().get(tasks.get(t).name());
         if (label != null) {
           TaskSpec task = tasks.get(t);
-          double z = towers[t].forward(params, shared.output(t));
+          double z = towers[t].forward(params, shared.output(t), input, 0);
           total += weights[t] * scales[t] / counts[t]
               * Losses.trainingLoss(task, z, label);
         }
@@ -1117,6 +1559,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     batchRepresentationColumns = new double[shared.outputSize()][n];
     batchDRepresentationColumns = new double[shared.outputSize()][n];
     batchShadowDx = new double[shared.outputSize()][n];
+    batchTaskInputRows = new double[n][];
     batchExampleRows = new EmbeddingRow[exampleRows.length * n];
     batchCapacity = n;
   }
@@ -1167,6 +1610,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
     transposeInputs(n);
     shared.forwardBatch(params, batchInputColumns, n);
     int outputWidth = shared.outputSize();
+    for (double[] column : batchDInputColumns) {
+      Arrays.fill(column, 0, n, 0.0);
+    }
     for (int t = 0; t < taskCount; t++) {
       int count = 0;
       for (int e = 0; e < n; e++) {
@@ -1181,11 +1627,13 @@ public final class MultiTaskModel implements MultiTaskLearner {
       for (int a = 0; a < count; a++) {
         double[] row = batchRepresentationRows[a];
         shared.batchOutput(t, batchIndex[a], row);
+        batchTaskInputRows[a] = batchInputRows[batchIndex[a]];
         for (int j = 0; j < outputWidth; j++) {
           batchRepresentationColumns[j][a] = row[j];
         }
       }
-      towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ);
+      towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ,
+          batchTaskInputRows, 0);
       double scale = scales[t];
       double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
       for (int a = 0; a < count; a++) {
@@ -1195,15 +1643,17 @@ public final class MultiTaskModel implements MultiTaskLearner {
             * Losses.trainingGradient(task, batchZ[a], label);
       }
       towers[t].backwardBatch(params, batchRepresentationRows, count, batchDz, grads, 0, touched,
-          batchDRepresentationColumns);
+          batchDRepresentationColumns, batchTaskInputRows, 0, batchDInputColumns,
+          batchIndex);
       if (t == shadowTask) {
-        shadowTower.forwardBatch(shadowParams, batchRepresentationColumns, count, batchZ);
+        shadowTower.forwardBatch(shadowParams, batchRepresentationColumns, count, batchZ,
+            batchTaskInputRows, 0);
         for (int a = 0; a < count; a++) {
           batchDz[a] = weights[t] * scale / labelCounts[t]
               * Losses.trainingGradient(task, batchZ[a], batchLabel[batchIndex[a]]);
         }
         shadowTower.backwardBatch(shadowParams, batchRepresentationRows, count, batchDz,
-            shadowGrads, 0, null, batchShadowDx);
+            shadowGrads, 0, null, batchShadowDx, batchTaskInputRows, 0, null, null);
       }
       for (int j = 0; j < outputWidth; j++) {
         double[] from = batchDRepresentationColumns[j];
@@ -1213,9 +1663,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
         }
       }
     }
-    for (double[] column : batchDInputColumns) {
-      Arrays.fill(column, 0, n, 0.0);
-    }
+    Arrays.fill(batchTaskInputRows, 0, n, null);
     shared.backwardBatch(params, batchInputRows, n, batchTask, batchDOutColumns, grads,
         split ? taskGrads : null, split ? null : touched, batchDInputColumns);
     for (int e = 0; e < n; e++) {
@@ -1247,7 +1695,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
         shared.batchOutput(t, e, batchRepresentation);
-        double z = towers[t].forward(params, batchRepresentation);
+        double z = towers[t].forward(params, batchRepresentation, batchInputRows[e], 0);
         scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
       }
       out.add(Collections.unmodifiableMap(scores));
@@ -1335,6 +1783,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
       lossBoostTask = -1;
       lossBoostFactor = 1.0;
     }
+    if (relearnTask >= 0 && events > relearnUntil) {
+      clearRelearning();
+    }
     if (optimizer.zeroGradientIsNoOp()) {
       touched.drain((from, to) -> {
         updateDenseRange(from, to);
@@ -1347,9 +1798,21 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
   }
 
-  /** Updates {@code [from, to)}, the boosted task's tower (if any) at its boosted rate. */
+  /**
+   * Updates {@code [from, to)}: the shared part during a re-learning boost at its boosted rate,
+   * the boosted task's tower (if any) at its boosted rate, the rest at the dense rate.
+   */
   private void updateDenseRange(int from, int to) {
     double rate = config.denseLearningRate();
+    if (relearnTask >= 0 && from < sharedLength) {
+      int sharedTo = Math.min(to, sharedLength);
+      optimizer.updateDenseInPlace(params, grads, optimizerState, from, sharedTo, version,
+          rate * relearnSharedFactor);
+      if (sharedTo == to) {
+        return;
+      }
+      from = sharedTo;
+    }
     if (boostTask < 0) {
       optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
       return;
@@ -1372,12 +1835,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   private void updateRows() {
     double rate = config.embeddingLearningRate();
+    double boosted = rate * relearnEmbeddingFactor;
     for (EmbeddingRow row : touchedRows) {
       optimizer.updateRowInPlace(row.values(), rowGrads[row.batchSlot()], row.state(),
-          row.nextUpdate(), rate);
+          row.nextUpdate(), relearnRows.contains(row) ? boosted : rate);
       row.batchSlot(-1);
     }
     touchedRows.clear();
+    relearnRows.clear();
   }
 
   private void observeNumerics(List<LabelledExample> batch) {

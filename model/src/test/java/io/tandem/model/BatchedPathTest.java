@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * The batched shared part ({@code learnBatched}, {@code predictBatched}) against the
  * example-by-example loop: the same seeded model trained on the same stream must end with
  * bit-identical dense parameters, dense blob, embedding rows and predictions, whichever path ran.
- * The streams exercise context fields, numeric features, a shadow tower, the split per-task
- * gradients (affinity every step, PCGrad, GradNorm) and a multi-label batch (which falls back to
- * the loop).
+ * The streams exercise the three architectures, towers with and without the wide input, context
+ * fields, numeric features, a shadow tower, the split per-task gradients (affinity every step,
+ * PCGrad, GradNorm) and a multi-label batch (which falls back to the loop).
  */
 class BatchedPathTest {
 
@@ -33,6 +33,22 @@ class BatchedPathTest {
   void sharedBottomShouldLearnBitIdenticallyOnBothPaths() {
     assertSamePaths(ModelConfig.defaults().withArchitecture(ModelConfig.Architecture.SHARED_BOTTOM)
         .withEmbeddingDim(8).withHiddenSizes(List.of(16, 12)).withTowerSize(8), false);
+  }
+
+  @Test
+  void cgcShouldLearnBitIdenticallyOnBothPaths() {
+    ModelConfig cgc = ModelConfig.defaults().withArchitecture(ModelConfig.Architecture.CGC)
+        .withEmbeddingDim(8).withExperts(2, 16).withTaskExperts(2).withTowerSize(8);
+    assertSamePaths(cgc, false);
+    assertSamePaths(cgc.withContextFields(List.of("device"), List.of("hour")), true);
+    assertSamePaths(cgc.withAffinity(0.1, 1).withPcgrad(true), false);
+  }
+
+  @Test
+  void towersWithoutTheWideInputShouldLearnBitIdenticallyOnBothPaths() {
+    assertSamePaths(ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16)
+        .withTowerSize(8).withWide(false).withContextFields(List.of("device"), List.of("hour")),
+        true);
   }
 
   @Test

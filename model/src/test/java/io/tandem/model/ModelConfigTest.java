@@ -16,8 +16,13 @@ class ModelConfigTest {
     assertThat(c.embeddingDim()).isEqualTo(32);
     assertThat(c.experts()).isEqualTo(4);
     assertThat(c.expertSize()).isEqualTo(64);
+    assertThat(c.taskExperts()).isEqualTo(1);
     assertThat(c.towerSize()).isEqualTo(32);
+    assertThat(c.productFeatures()).isTrue();
+    assertThat(c.wide()).isTrue();
     assertThat(c.optimizer()).isEqualTo(ModelConfig.OptimizerKind.ADAGRAD);
+    assertThat(c.embeddingLearningRate()).isEqualTo(0.15);
+    assertThat(c.denseLearningRate()).isEqualTo(0.05);
     assertThat(c.weighting()).isEqualTo(ModelConfig.Weighting.FIXED);
     assertThat(c.taskWeight("anything")).isEqualTo(1.0);
   }
@@ -30,6 +35,9 @@ class ModelConfigTest {
     assertThat(d.withSeed(c.seed())).isEqualTo(c);
     assertThat(c.withPcgrad(true).withPcgrad(false)).isEqualTo(c);
     assertThat(c.withExperts(2, 16).experts()).isEqualTo(2);
+    assertThat(c.withTaskExperts(3).taskExperts()).isEqualTo(3);
+    assertThat(c.withTaskExperts(3).withTaskExperts(1)).isEqualTo(c);
+    assertThat(c.withWide(false).withWide(true)).isEqualTo(c);
   }
 
   @Test
@@ -53,6 +61,9 @@ class ModelConfigTest {
     assertThatThrownBy(() -> c.withContextFields(List.of("a", "a"), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("distinct");
+    assertThatThrownBy(() -> c.withTaskExperts(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("taskExperts: must be in [1, 64], got 0");
     assertThatThrownBy(() -> c.withRowExpiryEvents(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rowExpiryEvents");

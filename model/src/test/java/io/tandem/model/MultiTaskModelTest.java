@@ -209,8 +209,9 @@ class MultiTaskModelTest {
     assertThat(stats.tables().get("user")).isEqualTo(new ModelStats.TableStats(1, 1, 1, 0));
     assertThat(stats.tables().get("item")).isEqualTo(new ModelStats.TableStats(1, 1, 1, 0));
     assertThat(stats.tables()).containsKey("ctx.device");
-    // input 3*6 + 6 (device) + 1 (hour) = 25; layers 25->10->7; towers 7->5->1 twice
-    int expected = (25 * 10 + 10) + (10 * 7 + 7) + 2 * ((7 * 5 + 5) + (5 + 1));
+    // input 3*6 + 6 (device) + 1 (hour) = 25; layers 25->10->7; towers 7->5->1 twice, each
+    // with 25 wide weights over the input
+    int expected = (25 * 10 + 10) + (10 * 7 + 7) + 2 * (25 + (7 * 5 + 5) + (5 + 1));
     assertThat(stats.denseParameters()).isEqualTo(expected);
     assertThat(stats.bytesPerRow()).isGreaterThan(4L * 6 * 2);
     assertThat(stats.version()).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,12 +60,24 @@ public final class Codecs {
     /** Labelled events, checked against {@code tasks}, at most {@code maxRecordBytes} bytes each. */
     public static JsonCodec<LabelledEvent> labelledEvents(TaskCatalog tasks, int maxRecordBytes) {
         Objects.requireNonNull(tasks, "tasks");
+        return labelledEvents(() -> tasks, maxRecordBytes);
+    }
+
+    /**
+     * Labelled events, each checked against the catalog {@code tasks} supplies when it is decoded (a catalog that
+     * grows while running); at most {@code maxRecordBytes} bytes each.
+     *
+     * @param tasks supplies the current catalog, never null; called once per decoded record, from any thread
+     */
+    public static JsonCodec<LabelledEvent> labelledEvents(Supplier<TaskCatalog> tasks, int maxRecordBytes) {
+        Objects.requireNonNull(tasks, "tasks");
         return new JsonCodec<>("LabelledEvent", Compiled.LABELLED_EVENT, maxRecordBytes,
                 ConformingShapes::labelledEvent, Codecs::readEvent,
                 e -> {
-                    TaskDeclaration task = tasks.find(e.task()).orElse(null);
+                    TaskCatalog catalog = tasks.get();
+                    TaskDeclaration task = catalog.find(e.task()).orElse(null);
                     if (task == null) {
-                        return unknownTask("task", e.task(), tasks);
+                        return unknownTask("task", e.task(), catalog);
                     }
                     String problem = task.labelProblem(e.label());
                     return problem == null ? null : new Rejection(RejectionReason.LABEL_OUT_OF_RANGE, problem);
@@ -79,11 +92,23 @@ public final class Codecs {
     /** Prediction requests, every listed task checked against {@code tasks}, at most {@code maxRecordBytes}. */
     public static JsonCodec<PredictionRequest> requests(TaskCatalog tasks, int maxRecordBytes) {
         Objects.requireNonNull(tasks, "tasks");
+        return requests(() -> tasks, maxRecordBytes);
+    }
+
+    /**
+     * Prediction requests, every listed task checked against the catalog {@code tasks} supplies when the request is
+     * decoded; at most {@code maxRecordBytes} bytes each.
+     *
+     * @param tasks supplies the current catalog, never null; called once per decoded request, from any thread
+     */
+    public static JsonCodec<PredictionRequest> requests(Supplier<TaskCatalog> tasks, int maxRecordBytes) {
+        Objects.requireNonNull(tasks, "tasks");
         return new JsonCodec<>("PredictionRequest", Compiled.PREDICTION_REQUEST, maxRecordBytes,
                 ConformingShapes::predictionRequest, Codecs::readRequest, r -> {
+                    TaskCatalog catalog = tasks.get();
                     for (int i = 0; i < r.tasks().size(); i++) {
-                        if (tasks.find(r.tasks().get(i)).isEmpty()) {
-                            return unknownTask("tasks[" + i + "]", r.tasks().get(i), tasks);
+                        if (catalog.find(r.tasks().get(i)).isEmpty()) {
+                            return unknownTask("tasks[" + i + "]", r.tasks().get(i), catalog);
                         }
                     }
                     return null;

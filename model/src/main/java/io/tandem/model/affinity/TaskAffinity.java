@@ -112,6 +112,27 @@ public final class TaskAffinity {
     return na == 0 || nb == 0 ? 0.0 : dot(a, b) / (na * nb);
   }
 
+  /**
+   * Copies the state of {@code smaller}, an affinity over a prefix of this one's tasks and of its
+   * shared parameters (a model that has since grown by a task, whose new gate extends the shared
+   * part): directions into the first {@code smaller}'s length entries, pair averages and counts
+   * for the old pairs. Everything involving a new task stays unmeasured.
+   *
+   * @throws IllegalArgumentException if {@code smaller} has more tasks or a longer shared part
+   */
+  public void copyFrom(TaskAffinity smaller) {
+    if (smaller.tasks > tasks || smaller.length > length) {
+      throw new IllegalArgumentException("affinity: cannot copy " + smaller.tasks + " tasks x "
+          + smaller.length + " parameters into " + tasks + " x " + length);
+    }
+    for (int i = 0; i < smaller.tasks; i++) {
+      hasDirection[i] = smaller.hasDirection[i];
+      System.arraycopy(smaller.direction[i], 0, direction[i], 0, smaller.length);
+      System.arraycopy(smaller.affinity[i], 0, affinity[i], 0, smaller.tasks);
+      System.arraycopy(smaller.observations[i], 0, observations[i], 0, smaller.tasks);
+    }
+  }
+
   /** Writes the state. */
   public void writeState(DataOutput out) throws IOException {
     for (int i = 0; i < tasks; i++) {

@@ -1,9 +1,10 @@
 /**
  * Dense network building blocks on plain {@code double[]} arrays: a layout-only
- * {@link io.tandem.model.nn.Linear} layer, the two shared parts behind
+ * {@link io.tandem.model.nn.Linear} layer, the three shared parts behind
  * {@link io.tandem.model.nn.SharedPart} (hard sharing: {@link io.tandem.model.nn.SharedBottom};
- * soft sharing: {@link io.tandem.model.nn.Mmoe}) and the per-task
- * {@link io.tandem.model.nn.Tower}. All parameters of a model live in one flat array (shared part
+ * soft sharing: {@link io.tandem.model.nn.Mmoe} and {@link io.tandem.model.nn.Cgc}) and the
+ * per-task {@link io.tandem.model.nn.Tower} (deep, plus an optional wide read-out of the dense
+ * input). All parameters of a model live in one flat array (shared part
  * first, then towers), which makes optimizer steps, gradient splits and snapshots simple loops.
  *
  * <p>Plain arrays, not ND4J: at this network size ND4J's fixed ~5-9 µs per operation costs more

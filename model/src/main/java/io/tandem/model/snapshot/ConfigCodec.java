@@ -15,16 +15,35 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The binary form of a {@link ModelConfig} and a task list inside snapshots: every setting in
- * declaration order, maps sorted by key, so equal configurations give equal bytes (and equal
- * {@link #fingerprint fingerprints}) in every JVM. Stateless.
+ * The binary form of a {@link ModelConfig} and a task list inside snapshots: the settings of
+ * format version 1 in their order, the tasks, then (format version 3 on) the settings added
+ * since, maps sorted by key, so equal configurations give equal bytes (and equal
+ * {@link #fingerprint fingerprints}) in every JVM.
+ *
+ * <p>Settings added after version 1 ({@code taskExperts}, {@code wide}) are read as their legacy
+ * value from an older snapshot, and enter the fingerprint only when they differ from that value,
+ * so a dense blob written before they existed still matches the model rebuilt from its
+ * configuration.
+ * Stateless.
  */
 public final class ConfigCodec {
 
   private ConfigCodec() {}
 
-  /** Writes the configuration and tasks. */
+  /** {@code taskExperts} of configurations written before the setting existed. */
+  static final int LEGACY_TASK_EXPERTS = 1;
+  /** {@code wide} of configurations written before the setting existed. */
+  static final boolean LEGACY_WIDE = false;
+
+  /** Writes the configuration and tasks in the current format ({@link SnapshotFormat#VERSION}). */
   public static void write(DataOutput out, ModelConfig c, List<TaskSpec> tasks)
+      throws IOException {
+    writeLegacy(out, c, tasks);
+    writeAdded(out, c);
+  }
+
+  /** The settings and tasks of format version 1. */
+  private static void writeLegacy(DataOutput out, ModelConfig c, List<TaskSpec> tasks)
       throws IOException {
     out.writeUTF(c.architecture().name());
     out.writeInt(c.embeddingDim());
@@ -59,23 +78,37 @@ public final class ConfigCodec {
     }
   }
 
+  /** The settings added in format version 3. */
+  private static void writeAdded(DataOutput out, ModelConfig c) throws IOException {
+    out.writeInt(c.taskExperts());
+    out.writeBoolean(c.wide());
+  }
+
   /** A configuration and its tasks, as read back. */
   public record Decoded(ModelConfig config, List<TaskSpec> tasks) {}
 
   /**
-   * Reads what {@link #write} wrote.
+   * Reads what {@link #write} wrote in format version {@code format} (1 up to
+   * {@link SnapshotFormat#VERSION}); settings that version did not have take their legacy value.
    *
    * @throws IllegalArgumentException for an unknown enum constant or an invalid setting
    */
-  public static Decoded read(DataInput in) throws IOException {
+  public static Decoded read(DataInput in, int format) throws IOException {
+    ModelConfig.Architecture architecture = ModelConfig.Architecture.valueOf(in.readUTF());
+    int embeddingDim = in.readInt();
+    List<Integer> hiddenSizes = readInts(in);
+    int experts = in.readInt();
+    int expertSize = in.readInt();
     ModelConfig c = new ModelConfig(
-        ModelConfig.Architecture.valueOf(in.readUTF()),
-        in.readInt(),
-        readInts(in),
-        in.readInt(),
-        in.readInt(),
+        architecture,
+        embeddingDim,
+        hiddenSizes,
+        experts,
+        expertSize,
+        LEGACY_TASK_EXPERTS,
         in.readInt(),
         in.readBoolean(),
+        LEGACY_WIDE,
         readStrings(in),
         readStrings(in),
         ModelConfig.OptimizerKind.valueOf(in.readUTF()),
@@ -99,14 +132,25 @@ public final class ConfigCodec {
       tasks.add(new TaskSpec(in.readUTF(), TaskKind.valueOf(in.readUTF()), in.readDouble(),
           in.readDouble()));
     }
+    if (format >= 3) {
+      c = c.withTaskExperts(in.readInt()).withWide(in.readBoolean());
+    }
     return new Decoded(c, List.copyOf(tasks));
   }
 
-  /** A 64-bit FNV-1a hash of the binary form: equal for equal configurations and tasks. */
+  /**
+   * A 64-bit FNV-1a hash of the binary form: equal for equal configurations and tasks. The
+   * settings added after format version 1 are hashed only when they differ from their legacy
+   * values (see the class comment).
+   */
   public static long fingerprint(ModelConfig config, List<TaskSpec> tasks) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      write(out, config, tasks);
+      writeLegacy(out, config, tasks);
+      if (config.taskExperts() != LEGACY_TASK_EXPERTS
+          || config.wide() != LEGACY_WIDE) {
+        writeAdded(out, config);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -15,7 +15,8 @@ import java.io.IOException;
  *   <li>dense blob: int magic {@link #DENSE_MAGIC} ("TDMD"), int format version, long config
  *       fingerprint, then the learner's counters, dense parameters, optimizer state, numeric
  *       standardiser, weighting and affinity state, table counters and (version 2) the
- *       transfer state: shadow candidate tower and recovery boost.
+ *       transfer state: shadow candidate tower and recovery boosts ((version 4) the re-learning
+ *       boost included).
  * </ul>
  *
  * A reader accepts its own {@link #VERSION} and older, and rejects a newer one with a message
@@ -33,9 +34,13 @@ public final class SnapshotFormat {
    * boost, long step count, its parameters and optimizer state as length-prefixed doubles) and
    * the recovery boosts (learning rate of a tower, then loss weight of a task: each int task index
    * or -1, double factor, long until-event); a version-1 blob
-   * reads as "no shadow, no boost".
+   * reads as "no shadow, no boost". Version 3 appends to the snapshot's configuration the
+   * settings added since version 1 ({@code taskExperts}, {@code wide}); its dense blob is laid
+   * out as in version 2. Version 4 appends to the dense blob the re-learning boost (int task
+   * index or -1, double embedding factor, double shared-part factor, long until-event); an older
+   * blob reads as "no re-learning boost".
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 4;
 
   private SnapshotFormat() {}
 

@@ -40,6 +40,8 @@ import java.util.Objects;
  *       {@code minAffinity}, best first, at most {@code maxSources}; the candidate's tower follows
  *       {@link CandidateInit} ({@code BLEND} without sources falls back to {@code KEEP}). One
  *       shadow runs at a time: an alarm of another task meanwhile is reported and not acted on.
+ *       The start also begins the re-learning boost ({@link TransferConfig#relearnEvents()},
+ *       {@link MultiTaskModel#boostRelearning}), which the guard's decision does not undo.
  * </ol>
  *
  * <p>Why one source by default: tower hidden units of different tasks are not aligned (any
@@ -57,13 +59,18 @@ public final class DriftTransferController {
 
   /** Marks a controller state blob ("TDTC"). */
   private static final int MAGIC = 0x54445443;
-  /** Newest state format this class writes and reads. */
-  public static final int STATE_VERSION = 1;
+  /**
+   * Newest state format this class writes and reads (2 added the onboardings in progress;
+   * version 1 is still read).
+   */
+  public static final int STATE_VERSION = 2;
 
   private final MultiTaskModel model;
   private final TransferConfig config;
   private final List<TaskSpec> tasks;
   private TaskMonitor[] monitors;
+  // Tasks added at runtime being onboarded (see TaskOnboarding and withTask).
+  private TaskOnboarding onboarding;
 
   // Shadow bookkeeping; shadow < 0 = none.
   private int shadow = -1;
@@ -86,6 +93,7 @@ public final class DriftTransferController {
     this.config = Objects.requireNonNull(config, "config");
     this.tasks = model.tasks();
     this.monitors = freshMonitors();
+    this.onboarding = new TaskOnboarding(config);
   }
 
   /** The settings. */
@@ -112,7 +120,7 @@ public final class DriftTransferController {
     Objects.requireNonNull(scores, "scores");
     checkScores(batch, scores);
     String modelShadow = model.shadowTask();
-    String mine = shadow < 0 ? null : tasks.get(shadow).name();
+    String mine = shadow < 0 ? onboarding.shadowTask() : tasks.get(shadow).name();
     if (!Objects.equals(modelShadow, mine)) {
       throw new IllegalStateException("transfer: the model's shadow candidate (" + modelShadow
           + ") does not match the controller's (" + mine + "); restore both states together");
@@ -135,17 +143,21 @@ public final class DriftTransferController {
         }
       }
     }
+    onboarding.observe(model, batch, scores);
     model.learn(batch);
     long version = model.version();
     if (shadow >= 0 && shadowSeen >= config.shadowEvents()) {
       out.add(decide(version));
+    }
+    if (shadow < 0) {
+      out.addAll(onboarding.afterLearn(model, version));
     }
     for (int t : alarmed) {
       TaskMonitor m = monitors[t];
       out.add(new TransferEvent(TransferEvent.Kind.DRIFT_DETECTED, m.task.name(),
           TransferEvent.Action.TRANSFER, config.detector().label(), m.taskEvents, List.of(),
           metric(m.task), m.recentLoss(), null, version));
-      if (config.transferEnabled() && shadow < 0) {
+      if (config.transferEnabled() && shadow < 0 && onboarding.shadowTask() == null) {
         out.add(start(t, version));
       }
     }
@@ -156,7 +168,8 @@ public final class DriftTransferController {
   public List<TaskWatch> watches() {
     List<TaskWatch> out = new ArrayList<>(monitors.length);
     for (int t = 0; t < monitors.length; t++) {
-      out.add(monitors[t].view(t == shadow));
+      out.add(monitors[t].view(t == shadow
+          || tasks.get(t).name().equals(onboarding.shadowTask())));
     }
     return List.copyOf(out);
   }
@@ -187,6 +200,7 @@ public final class DriftTransferController {
         out.writeUTF(s.task());
         out.writeDouble(s.affinity());
       }
+      onboarding.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -245,6 +259,10 @@ public final class DriftTransferController {
       for (int i = 0; i < n; i++) {
         sources.add(new TransferEvent.SourceTask(in.readUTF(), in.readDouble()));
       }
+      TaskOnboarding onboardings = new TaskOnboarding(config);
+      if (version >= 2) {
+        onboardings.read(in, tasks);
+      }
       if (in.available() != 0) {
         throw new IllegalArgumentException("transfer state: " + in.available()
             + " unexpected trailing bytes");
@@ -256,6 +274,7 @@ public final class DriftTransferController {
       candidateSum = candidate;
       detectedAt = at;
       shadowSources = List.copyOf(sources);
+      onboarding = onboardings;
     } catch (IOException e) {
       throw new IllegalArgumentException("transfer state: truncated or malformed", e);
     }
@@ -280,6 +299,83 @@ public final class DriftTransferController {
       }
     }
     throw new IllegalArgumentException("task '" + task + "': unknown");
+  }
+
+  /**
+   * Applies a promotion that ANOTHER replica of this model decided for {@code task} (scale-out:
+   * each stream task runs its own controller): the task's tower learns at
+   * {@code learningRateBoost} for {@code recoveryEvents} model events (what promoting a
+   * {@link CandidateInit#KEEP} candidate amounts to: the incumbent re-learning at the boosted
+   * rate; a candidate tower is not shipped between replicas) and the task's watch restarts its
+   * warm-up, so the drift the other replica already handled does not alarm here as well. Reports
+   * no event and publishes nothing.
+   *
+   * @param task a task of the model
+   * @return true if applied; false (nothing changed) while this controller runs a shadow
+   *     candidate for {@code task}: its own guard decides that task
+   * @throws IllegalArgumentException for an unknown task
+   */
+  public boolean followPromotion(String task) {
+    for (int t = 0; t < tasks.size(); t++) {
+      if (tasks.get(t).name().equals(task)) {
+        if (t == shadow) {
+          return false;
+        }
+        model.boostTowerLearningRate(task, config.learningRateBoost(), config.recoveryEvents());
+        monitors[t].restart(config.warmupEvents());
+        return true;
+      }
+    }
+    throw new IllegalArgumentException("task '" + task + "': unknown; this model has tasks "
+        + tasks.stream().map(TaskSpec::name).toList());
+  }
+
+  /**
+   * The controller of {@code grown}, this controller's model grown by one task
+   * ({@link MultiTaskModel#withTask}): every watch, the shadow bookkeeping and the onboardings in
+   * progress are carried over, the new task gets a fresh watch (warming up) and its onboarding
+   * starts ({@link TaskOnboarding}: collect {@code onboardEvents} of its events, warm-start a
+   * candidate from the most related task, guard it in shadow, report
+   * {@link TransferEvent.Action#ONBOARD} events). This controller is not changed; drive only the
+   * returned one (with {@code grown}) from now on.
+   *
+   * @param grown the grown model: this controller's tasks plus exactly one more, last
+   * @return the controller of {@code grown}
+   * @throws IllegalArgumentException if {@code grown}'s tasks are not this model's plus one
+   */
+  public DriftTransferController withTask(MultiTaskModel grown) {
+    Objects.requireNonNull(grown, "grown");
+    List<TaskSpec> grownTasks = grown.tasks();
+    if (grownTasks.size() != tasks.size() + 1
+        || !grownTasks.subList(0, tasks.size()).equals(tasks)) {
+      throw new IllegalArgumentException("grown: tasks " + grownTasks.stream()
+          .map(TaskSpec::name).toList() + " are not this model's tasks " + tasks.stream()
+          .map(TaskSpec::name).toList() + " plus one");
+    }
+    DriftTransferController next = new DriftTransferController(grown, config);
+    try {
+      for (int t = 0; t < monitors.length; t++) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        monitors[t].write(new DataOutputStream(bytes));
+        next.monitors[t].read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    next.shadow = shadow;
+    next.shadowSeen = shadowSeen;
+    next.incumbentSum = incumbentSum;
+    next.candidateSum = candidateSum;
+    next.detectedAt = detectedAt;
+    next.shadowSources = shadowSources;
+    next.onboarding = onboarding.copy();
+    next.onboarding.add(grown, grownTasks.get(tasks.size()));
+    return next;
+  }
+
+  /** The tasks being onboarded (collecting their first events or in shadow), in order added. */
+  public List<String> onboardingTasks() {
+    return onboarding.tasks();
   }
 
   // ---------------------------------------------------------------- internals
@@ -384,6 +480,11 @@ public final class DriftTransferController {
         config.learningRateBoost());
     if (config.lossWeightBoost() > 1.0) {
       model.boostLossWeight(m.task.name(), config.lossWeightBoost(), config.recoveryEvents());
+    }
+    if (config.relearnEvents() > 0
+        && (config.relearnEmbeddingBoost() > 1.0 || config.relearnSharedBoost() > 1.0)) {
+      model.boostRelearning(m.task.name(), config.relearnEmbeddingBoost(),
+          config.relearnSharedBoost(), config.relearnEvents());
     }
     shadow = t;
     shadowSeen = 0;

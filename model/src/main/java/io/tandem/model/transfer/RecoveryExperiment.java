@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Drift detection and transfer measured on the generator's ground truth, Kafka-free: the same
@@ -128,12 +132,16 @@ public final class RecoveryExperiment {
    * @param finalLoss the model's mean loss over the task's last window of the run
    * @param oraclePreDriftLoss the oracle's mean loss over the window before the drift
    * @param oracleFinalLoss the oracle's mean loss over the last window
+   * @param postDriftEvents the drifted task's events from the drift start to the end of the run
+   *     (a recovery of -1 means "more than this")
+   * @param otherFinalLoss the model's mean loss over the last {@code window} events of the other
+   *     tasks (their own units: log loss, squared error; to see what a recipe costs them)
    * @param events every transfer event of the run, in order
    */
   public record Result(Mode mode, String task, long driftAtTaskEvent, long falseAlarms,
       long detectionDelay, double preDriftLoss, double postDriftLoss, long recoveryEvents,
       long rawRecoveryEvents, double finalLoss, double oraclePreDriftLoss, double oracleFinalLoss,
-      List<TransferEvent> events) {
+      long postDriftEvents, double otherFinalLoss, List<TransferEvent> events) {
 
     /** Validates and copies. */
     public Result {
@@ -245,6 +253,8 @@ public final class RecoveryExperiment {
     List<TransferEvent> all = new ArrayList<>();
     long falseAlarms = 0;
     long detection = -1;
+    double[] otherLast = new double[setup.window()];
+    long otherCount = 0;
     StreamGenerator generator = new StreamGenerator(setup.stream());
     while (generator.hasNext()) {
       ScoredBatch scored = scoreNext(generator, setup.batchSize(), model);
@@ -254,6 +264,9 @@ public final class RecoveryExperiment {
       for (int i = 0; i < events.size(); i++, position++) {
         GeneratedEvent e = events.get(i);
         if (!e.task().equals(task.name())) {
+          TaskSpec other = model.tasks().get(taskIndex(model.tasks(), e.task()));
+          otherLast[(int) (otherCount++ % otherLast.length)] =
+              Losses.loss(other, scores.get(i).get(other.name()), e.label());
           continue;
         }
         if (atDrift < 0 && position >= drift.atEvent()) {
@@ -299,7 +312,8 @@ public final class RecoveryExperiment {
     return new Result(mode, task.name(), atDrift, falseAlarms, detection, pre,
         mean(losses, d, d + w), recovery(corrected, d, count, w, level),
         recovery(losses, d, count, w, level), mean(losses, count - w, count), oraclePre,
-        mean(oracle, count - w, count), all);
+        mean(oracle, count - w, count), count - atDrift,
+        mean(otherLast, 0, (int) Math.min(otherCount, otherLast.length)), all);
   }
 
   /**
@@ -368,6 +382,187 @@ public final class RecoveryExperiment {
     return out;
   }
 
+  // ---------------------------------------------------------------- multi-seed study
+
+  /**
+   * One compared recipe of a {@link #study}.
+   *
+   * @param label its name in the table; not null
+   * @param mode how alarms are acted on; not null
+   * @param transfer the controller's settings for this arm; not null
+   */
+  public record Arm(String label, Mode mode, TransferConfig transfer) {
+
+    /** Validates. */
+    public Arm {
+      Objects.requireNonNull(label, "label");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(transfer, "transfer");
+    }
+  }
+
+  /**
+   * One arm's runs over the seeds of a {@link #study}, in seed order.
+   *
+   * @param arm the arm
+   * @param seeds the seeds, one per run
+   * @param runs the runs, same order
+   */
+  public record ArmResult(Arm arm, List<Long> seeds, List<Result> runs) {
+
+    /** Copies. */
+    public ArmResult {
+      Objects.requireNonNull(arm, "arm");
+      seeds = List.copyOf(seeds);
+      runs = List.copyOf(runs);
+    }
+
+    /**
+     * Per run: its (oracle-corrected) recovery, or, when it did not recover within the run, its
+     * post-drift length (a lower bound: such a run counts as at least that long).
+     */
+    public double[] censoredRecovery() {
+      return runs.stream().mapToDouble(r -> r.recoveryEvents() < 0 ? r.postDriftEvents()
+          : r.recoveryEvents()).toArray();
+    }
+
+    /** Per run: its raw recovery, censored like {@link #censoredRecovery()}. */
+    public double[] censoredRawRecovery() {
+      return runs.stream().mapToDouble(r -> r.rawRecoveryEvents() < 0 ? r.postDriftEvents()
+          : r.rawRecoveryEvents()).toArray();
+    }
+
+    /** Per run: the drifted task's final loss. */
+    public double[] finalLosses() {
+      return runs.stream().mapToDouble(Result::finalLoss).toArray();
+    }
+  }
+
+  /**
+   * Runs every arm on the setup's stream and model, once per seed (the stream's and the model's
+   * seed both set to it), {@code threads} runs at a time. Each run is deterministic, so the
+   * result does not depend on {@code threads}.
+   *
+   * @param setup the stream (with its drift), model and measurement settings; its transfer
+   *     settings are replaced by each arm's
+   * @param arms the recipes, at least one
+   * @param seeds the seeds, at least one
+   * @param threads runs at a time, &gt;= 1
+   * @return one result per arm, in arm order
+   */
+  public static List<ArmResult> study(Setup setup, List<Arm> arms, List<Long> seeds,
+      int threads) {
+    Objects.requireNonNull(setup, "setup");
+    if (arms.isEmpty() || seeds.isEmpty()) {
+      throw new IllegalArgumentException("arms, seeds: at least one of each is required");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: must be >= 1, got " + threads);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<List<Future<Result>>> futures = new ArrayList<>();
+      for (Arm arm : arms) {
+        List<Future<Result>> row = new ArrayList<>();
+        for (long seed : seeds) {
+          Setup run = new Setup(setup.stream().withSeed(seed), setup.model().withSeed(seed),
+              arm.transfer(), setup.batchSize(), setup.window(), setup.tolerance());
+          row.add(pool.submit(() -> recover(run, arm.mode())));
+        }
+        futures.add(row);
+      }
+      List<ArmResult> out = new ArrayList<>();
+      for (int a = 0; a < arms.size(); a++) {
+        List<Result> runs = new ArrayList<>();
+        for (Future<Result> f : futures.get(a)) {
+          runs.add(f.get());
+        }
+        out.add(new ArmResult(arms.get(a), seeds, runs));
+      }
+      return List.copyOf(out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("study: interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("study: a run failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The arms of the README table: no action (alarms only), transfer with the given settings,
+   * the same transfer started at the true drift point (an oracle trigger), and the tower-only
+   * transfer (the same settings without the re-learning boost).
+   */
+  public static List<Arm> referenceArms(TransferConfig transfer) {
+    return List.of(new Arm("no action", Mode.NO_TRANSFER, transfer),
+        new Arm("transfer", Mode.TRANSFER, transfer),
+        new Arm("transfer at the true drift point", Mode.TRANSFER_AT_DRIFT, transfer),
+        new Arm("transfer, tower only", Mode.TRANSFER, transfer.withRelearning(1.0, 1.0, 0)));
+  }
+
+  /**
+   * A Markdown table of a study: per arm, over the seeds, how many runs detected the drift,
+   * promotions and rollbacks, recovery as mean ± sample standard deviation (runs that did not
+   * recover count as their post-drift length, marked "≥"), its change against the first arm,
+   * the per-seed values, raw recovery, and final losses (drifted task, other task, oracle).
+   */
+  public static String studyTable(String scenario, List<ArmResult> results) {
+    StringBuilder out = new StringBuilder(
+        "| scenario | arm | detected | promoted / rolled back | recovery, mean ± sd (task"
+            + " events) | vs no action | per seed | raw recovery, mean ± sd | final loss |"
+            + " other task final | oracle final |\n"
+            + "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+    double base = mean(results.get(0).censoredRecovery());
+    for (ArmResult a : results) {
+      double[] rec = a.censoredRecovery();
+      StringBuilder perSeed = new StringBuilder();
+      for (Result r : a.runs()) {
+        perSeed.append(perSeed.length() == 0 ? "" : " / ").append(r.recoveryEvents() < 0
+            ? String.format(Locale.ROOT, "≥%,d", r.postDriftEvents())
+            : String.format(Locale.ROOT, "%,d", r.recoveryEvents()));
+      }
+      long detected = a.runs().stream().filter(r -> r.detectionDelay() >= 0).count();
+      long promoted = a.runs().stream().mapToLong(r -> r.count(TransferEvent.Kind.PROMOTED))
+          .sum();
+      long rolledBack = a.runs().stream()
+          .mapToLong(r -> r.count(TransferEvent.Kind.ROLLED_BACK)).sum();
+      boolean censored = a.runs().stream().anyMatch(r -> r.recoveryEvents() < 0);
+      double[] raw = a.censoredRawRecovery();
+      double[] other = a.runs().stream().mapToDouble(Result::otherFinalLoss).toArray();
+      double[] oracle = a.runs().stream().mapToDouble(Result::oracleFinalLoss).toArray();
+      out.append(String.format(Locale.ROOT,
+          "| %s | %s | %d/%d | %d / %d | %s%,.0f ± %,.0f | %+.0f%% | %s | %,.0f ± %,.0f |"
+              + " %.4f ± %.4f | %.4f | %.4f |%n",
+          scenario, a.arm().label(), detected, a.runs().size(), promoted, rolledBack,
+          censored ? "≥" : "", mean(rec), sd(rec), 100 * (mean(rec) / base - 1), perSeed,
+          mean(raw), sd(raw), mean(a.finalLosses()), sd(a.finalLosses()), mean(other),
+          mean(oracle)));
+    }
+    return out.toString();
+  }
+
+  private static double mean(double[] values) {
+    return mean(values, 0, values.length);
+  }
+
+  /** Sample standard deviation; 0 for fewer than two values. */
+  private static double sd(double[] values) {
+    if (values.length < 2) {
+      return 0.0;
+    }
+    double m = mean(values);
+    double sum = 0;
+    for (double v : values) {
+      sum += (v - m) * (v - m);
+    }
+    return Math.sqrt(sum / (values.length - 1));
+  }
+
   // ---------------------------------------------------------------- reports and main
 
   /** A Markdown table of detector scores. */
@@ -427,8 +622,9 @@ public final class RecoveryExperiment {
    * Prints the measurements as Markdown. Arguments: {@code detectors-stationary [events]},
    * {@code detectors-drift [events]}, {@code recovery [events] [abrupt|gradual] [candidate
    * learningRateBoost recoveryEvents lossWeightBoost]} (candidate: {@code BLEND}, {@code KEEP} or
-   * {@code RESET}; unset: {@link TransferConfig#defaults()}); events default to 500,000 /
-   * 400,000 / 400,000. The drift of ctr starts at the stream's middle (gradual: over a tenth of
+   * {@code RESET}; unset: {@link TransferConfig#defaults()}), {@code study [events]
+   * [abrupt|gradual] [seeds]} (the {@link #referenceArms} over seeds 1..seeds, default 4, two runs
+   * at a time; {@link #studyTable}); events default to 500,000 / 400,000 / 400,000. The drift of ctr starts at the stream's middle (gradual: over a tenth of
    * the stream).
    */
   public static void main(String[] args) {
@@ -461,8 +657,18 @@ public final class RecoveryExperiment {
           }
         }
       }
+      case "study" -> {
+        int seeds = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        List<Long> seedList = new ArrayList<>();
+        for (long s = 1; s <= seeds; s++) {
+          seedList.add(s);
+        }
+        Setup setup = referenceSetup(events, 0.0, drift);
+        System.out.print(studyTable(drift.overEvents() == 0 ? "abrupt" : "gradual",
+            study(setup, referenceArms(setup.transfer()), seedList, 2)));
+      }
       default -> throw new IllegalArgumentException("argument 1: expected detectors-stationary,"
-          + " detectors-drift or recovery, got '" + what + "'");
+          + " detectors-drift, recovery or study, got '" + what + "'");
     }
   }
 }

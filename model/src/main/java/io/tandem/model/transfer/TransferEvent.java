@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param kind what happened; not null
  * @param task the task concerned; not null
- * @param action why: a transfer after drift (or, reserved, the onboarding of a new task); not null
+ * @param action why: a transfer after drift, or the onboarding of a task added at runtime
+ *     ({@link TaskOnboarding}); not null
  * @param detector the detector's label ({@link DetectorKind#label()}); null for an onboarding
  * @param detectedAtTaskEvent the task's own event count (1-based) at the detection that started
  *     this transfer
@@ -42,7 +43,7 @@ public record TransferEvent(Kind kind, String task, Action action, String detect
   public enum Action {
     /** Drift-triggered transfer. */
     TRANSFER,
-    /** Onboarding of a new task (reserved). */
+    /** Onboarding of a task added at runtime ({@link TaskOnboarding}). */
     ONBOARD
   }
 
@@ -50,7 +51,8 @@ public record TransferEvent(Kind kind, String task, Action action, String detect
    * One source task.
    *
    * @param task its name; not null
-   * @param affinity its affinity towards the drifted task at the decision, in [-1, 1]
+   * @param affinity its affinity towards the drifted task at the decision, in [-1, 1]; for an
+   *     onboarding, the correlation of its published scores with the new task's labels
    */
   public record SourceTask(String task, double affinity) {
     /** Validates. */

@@ -9,9 +9,10 @@ import io.tandem.model.generator.StreamGenerator;
 
 /**
  * The full-size quality measurement behind the README table (too slow for the unit suite):
- * Tandem (MMoE and shared-bottom) and the one-hot baseline, prequentially on the default
- * 400k-event stream, after a warm-up of a tenth of the stream; Tandem in micro-batches of
- * {@link QualityScenarios#BATCH}, the baseline per event (its summed-gradient step is tuned for batch 1 and diverges at batch 64).
+ * Tandem (each architecture, with the default fixed weights and with uncertainty weighting) and
+ * the one-hot baseline, prequentially on the default 400k-event stream, after a warm-up of a
+ * tenth of the stream; Tandem in micro-batches of {@link QualityScenarios#BATCH}, the baseline
+ * per event (its summed-gradient step is tuned for batch 1 and diverges at batch 64).
  *
  * <p>Run: {@code mvn -pl model test-compile} then
  * {@code java -cp model/target/classes:model/target/test-classes
@@ -35,11 +36,13 @@ final class QualityMeasurement {
         new OneHotLinearBaseline(BaselineConfig.defaults(), StreamGenerator.TASKS), generator,
         1, warmup);
     print("baseline (one-hot linear)", baseline, baseline);
-    for (ModelConfig.Architecture a : ModelConfig.Architecture.values()) {
-      PrequentialRun run = PrequentialRun.run(
-          MultiTaskModel.create(QualityConfigs.tandem(a), StreamGenerator.TASKS), generator,
-          batch, warmup);
-      print("tandem " + a, run, baseline);
+    for (boolean uncertainty : new boolean[] {false, true}) {
+      for (ModelConfig.Architecture a : ModelConfig.Architecture.values()) {
+        ModelConfig config = uncertainty ? QualityConfigs.recommended(a) : QualityConfigs.tandem(a);
+        PrequentialRun run = PrequentialRun.run(
+            MultiTaskModel.create(config, StreamGenerator.TASKS), generator, batch, warmup);
+        print("tandem " + a + (uncertainty ? " uncertainty" : " fixed"), run, baseline);
+      }
     }
     System.out.printf("oracle: ctr AUC %.4f, preference RMSE %.4f%n",
         baseline.ctr().oracle().auc(), baseline.preference().oracle().rmse());

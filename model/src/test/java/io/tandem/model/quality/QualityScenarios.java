@@ -32,15 +32,14 @@ final class QualityScenarios {
     }
   }
 
-  /** Tandem (MMoE) vs the one-hot baseline vs the oracle on {@code generator}. */
-  static GapResult gap(GeneratorConfig generator) {
+  /** Tandem ({@code config}) vs the one-hot baseline vs the oracle on {@code generator}. */
+  static GapResult gap(GeneratorConfig generator, ModelConfig config) {
     long warmup = generator.totalEvents() / 10;
     PrequentialRun baseline = PrequentialRun.run(
         new OneHotLinearBaseline(BaselineConfig.defaults(), StreamGenerator.TASKS), generator, 1,
         warmup);
     PrequentialRun tandem = PrequentialRun.run(
-        MultiTaskModel.create(QualityConfigs.tandem(ModelConfig.Architecture.MMOE),
-            StreamGenerator.TASKS), generator, BATCH, warmup);
+        MultiTaskModel.create(config, StreamGenerator.TASKS), generator, BATCH, warmup);
     return new GapResult(tandem.ctr().model().auc(), baseline.ctr().model().auc(),
         tandem.ctr().oracle().auc());
   }

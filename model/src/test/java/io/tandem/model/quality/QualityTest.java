@@ -23,11 +23,15 @@ class QualityTest {
   @Test
   void tandemShouldCloseAFairShareOfTheBaselineToOracleGapOnCtrAuc() {
     // Given the default stream shrunk to 25k ctr + 25k preference events
-    // When Tandem (MMoE), the one-hot baseline and the oracle are scored prequentially
-    QualityScenarios.GapResult result = QualityScenarios.gap(SMALL.withEvents(25_000, 25_000));
+    // When Tandem (MMoE, uncertainty weighting), the one-hot baseline and the oracle are scored
+    // prequentially
+    QualityScenarios.GapResult result = QualityScenarios.gap(SMALL.withEvents(25_000, 25_000),
+        QualityConfigs.recommended(ModelConfig.Architecture.MMOE));
 
-    // Then Tandem beats the baseline and closes at least 15% of the gap (measured: 0.656 vs
-    // 0.604 vs oracle 0.823, 24%)
+    // Then Tandem beats the baseline and closes at least 15% of the gap (measured: 0.647 vs
+    // 0.604 vs oracle 0.823, 20%; on the full default stream, QualityMeasurement, it closes 38%:
+    // the wide towers pay off once users and items have been seen often, which 50k events over
+    // 1,000 x 400 do not give; this short stream guards against a broken model, not the target)
     assertThat(result.tandem()).isGreaterThan(result.baseline());
     assertThat(result.gapClosed()).isGreaterThan(0.15);
   }
@@ -38,35 +42,44 @@ class QualityTest {
     QualityScenarios.TransferResult result = QualityScenarios.scarceCtr(
         SMALL.withEvents(4_000, 40_000), QualityConfigs.tandem(ModelConfig.Architecture.MMOE));
 
-    // Then the two-task model's ctr AUC is higher than a ctr-only model's (measured: 0.5905 vs
-    // 0.5869 - a thin margin at this size)
+    // Then the two-task model's ctr AUC is higher than a ctr-only model's (measured: 0.5817 vs
+    // 0.5776 - a thin margin at this size)
     assertThat(result.multiTask()).isGreaterThan(result.singleTask());
   }
 
   @Test
-  void mmoeShouldNotLoseToSharedBottomOnUnrelatedTasks() {
+  void mmoeAndCgcShouldNotLoseToSharedBottomOnUnrelatedTasks() {
     // Given three seeds of a stream whose task directions are nearly orthogonal (rho 0.1)
     double mmoe = 0;
+    double cgc = 0;
     double sharedBottom = 0;
     for (long seed = 1; seed <= 3; seed++) {
       GeneratorConfig stream = SMALL.withEvents(15_000, 15_000).withRho(0.1).withSeed(seed);
       mmoe += QualityScenarios.tandem(stream,
           QualityConfigs.tandem(ModelConfig.Architecture.MMOE)).ctr().model().auc() / 3;
+      cgc += QualityScenarios.tandem(stream,
+          QualityConfigs.tandem(ModelConfig.Architecture.CGC)).ctr().model().auc() / 3;
       sharedBottom += QualityScenarios.tandem(stream,
           QualityConfigs.tandem(ModelConfig.Architecture.SHARED_BOTTOM)).ctr().model().auc() / 3;
     }
 
-    // Then MMoE's mean ctr AUC is at least shared-bottom's, less a 0.005 tolerance (measured:
-    // 0.6315 vs 0.6250; MMoE ahead on every seed)
+    // Then the soft-sharing models' mean ctr AUC is at least shared-bottom's, less a 0.005
+    // tolerance (measured: MMoE 0.6285, CGC 0.6303, shared-bottom 0.6240; both ahead on every
+    // seed)
     assertThat(mmoe).isGreaterThan(sharedBottom - 0.005);
+    assertThat(cgc).isGreaterThan(sharedBottom - 0.005);
   }
 
   @Test
   void learnedWeightingShouldKeepCtrLearningWhenThePreferenceLossIsScaled100x() {
-    // Given the preference loss multiplied by 100
+    // Given the preference loss multiplied by 100, on the model without wide towers at the
+    // slower rates (0.05 / 0.01), where a dominant task swamps the shared layers: the default
+    // wide model at its faster rates is itself robust to the scale (fixed weights 0.635 vs 0.645
+    // unscaled), so this configuration is the one that separates the strategies
     GeneratorConfig stream = SMALL.withEvents(15_000, 15_000);
-    ModelConfig scaled = QualityConfigs.tandem(ModelConfig.Architecture.MMOE)
-        .withLossScales(Map.of("preference", 100.0));
+    ModelConfig narrow = QualityConfigs.tandem(ModelConfig.Architecture.MMOE).withWide(false)
+        .withOptimizer(ModelConfig.OptimizerKind.ADAGRAD, 0.05, 0.01);
+    ModelConfig scaled = narrow.withLossScales(Map.of("preference", 100.0));
 
     // When trained with fixed equal weights, uncertainty weighting and GradNorm
     double fixed = ctrAuc(stream, scaled.withWeighting(ModelConfig.Weighting.FIXED, Map.of()));
@@ -74,13 +87,33 @@ class QualityTest {
         ctrAuc(stream, scaled.withWeighting(ModelConfig.Weighting.UNCERTAINTY, Map.of()));
     double gradNorm =
         ctrAuc(stream, scaled.withWeighting(ModelConfig.Weighting.GRADNORM, Map.of()));
-    double unscaled = ctrAuc(stream, QualityConfigs.tandem(ModelConfig.Architecture.MMOE));
+    double unscaled = ctrAuc(stream, narrow);
 
     // Then fixed weights let the scaled task swamp ctr (measured 0.574 vs 0.647 unscaled) while
     // uncertainty (0.631) and GradNorm (0.605) keep ctr learning
     assertThat(fixed).isLessThan(unscaled - 0.04);
     assertThat(uncertainty).isGreaterThan(fixed + 0.03).isGreaterThan(unscaled - 0.03);
     assertThat(gradNorm).isGreaterThan(fixed + 0.015);
+  }
+
+  @Test
+  void uncertaintyWeightingShouldKeepTheDefaultModelsCtrWhenThePreferenceLossIsScaled100x() {
+    // Given weakly related tasks (rho 0.1, so the preference task cannot stand in for ctr) and
+    // the default model with its preference loss multiplied by 100
+    GeneratorConfig stream = SMALL.withEvents(15_000, 15_000).withRho(0.1);
+    ModelConfig scaled = QualityConfigs.tandem(ModelConfig.Architecture.MMOE)
+        .withLossScales(Map.of("preference", 100.0));
+
+    // When trained with fixed equal weights and with uncertainty weighting
+    double fixed = ctrAuc(stream, scaled);
+    double uncertainty =
+        ctrAuc(stream, scaled.withWeighting(ModelConfig.Weighting.UNCERTAINTY, Map.of()));
+    double unscaled = ctrAuc(stream, QualityConfigs.tandem(ModelConfig.Architecture.MMOE));
+
+    // Then fixed weights lose ctr AUC to the scale (measured 0.614 vs 0.6225 unscaled) and
+    // uncertainty weighting keeps it (0.621)
+    assertThat(fixed).isLessThan(unscaled - 0.005);
+    assertThat(uncertainty).isGreaterThan(fixed + 0.004).isGreaterThan(unscaled - 0.003);
   }
 
   private static double ctrAuc(GeneratorConfig stream, ModelConfig config) {

@@ -82,7 +82,8 @@ class DriftTransferControllerTest {
 
   @Test
   void shouldRollBackAClearlyWorseCandidateAndLeaveTheIncumbentUntouched() {
-    // Given a trained model and its identical twin, and a candidate that is a fresh tower
+    // Given a trained model and its identical twin, and a candidate that is a fresh tower (the
+    // tower-only recipe: the re-learning boost, which a rollback does not undo, is off)
     List<List<LabelledExample>> warm = TransferStreams.batches(TransferStreams.TWO, 5, 80, 32,
         -1);
     List<List<LabelledExample>> next = TransferStreams.batches(TransferStreams.TWO, 6, 30, 32,
@@ -94,7 +95,8 @@ class DriftTransferControllerTest {
       twin.learn(batch);
     }
     DriftTransferController controller = new DriftTransferController(model,
-        MANUAL.withCandidateInit(CandidateInit.RESET).withBoost(1.0, 0));
+        MANUAL.withCandidateInit(CandidateInit.RESET).withBoost(1.0, 0)
+            .withRelearning(1.0, 1.0, 0));
     controller.startTransfer("a");
 
     // When the shadow span passes
@@ -116,6 +118,36 @@ class DriftTransferControllerTest {
     assertThat(model.predict(TransferStreams.examples(probe)))
         .isEqualTo(twin.predict(TransferStreams.examples(probe)));
     assertThat(model.exportDense()).isEqualTo(twin.exportDense());
+  }
+
+  @Test
+  void shouldStartTheRelearningBoostWithATransferAndKeepItThroughARollback() {
+    // Given a trained model and a transfer with a candidate that will lose (a fresh tower)
+    MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
+    for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 5, 80, 32,
+        -1)) {
+      model.learn(batch);
+    }
+    DriftTransferController controller = new DriftTransferController(model,
+        MANUAL.withCandidateInit(CandidateInit.RESET).withRelearning(4.0, 2.0, 5_000));
+    MultiTaskModel quiet = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
+    DriftTransferController off = new DriftTransferController(quiet,
+        MANUAL.withRelearning(4.0, 2.0, 0));
+
+    // When the transfer starts and its shadow span passes
+    controller.startTransfer("a");
+    String started = model.relearningTask();
+    List<TransferEvent> events = run(model, controller,
+        TransferStreams.batches(TransferStreams.TWO, 6, 30, 32, -1));
+
+    // Then the boost started with it and outlives the rollback (it is not the guard's to undo)
+    assertThat(started).isEqualTo("a");
+    assertThat(events).extracting(TransferEvent::kind)
+        .containsExactly(TransferEvent.Kind.ROLLED_BACK);
+    assertThat(model.relearningTask()).isEqualTo("a");
+    // and a span of 0 starts none
+    off.startTransfer("a");
+    assertThat(quiet.relearningTask()).isNull();
   }
 
   @Test

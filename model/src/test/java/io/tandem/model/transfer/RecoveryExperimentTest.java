@@ -4,12 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.model.generator.DriftSpec;
 import io.tandem.model.generator.StreamGenerator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecoveryExperimentTest {
 
-  /** How much worse (nats of mean log loss over the last window) a transfer run may end. */
-  private static final double GUARD_TOLERANCE = 0.005;
+  /**
+   * How much better (nats of mean log loss over the drifted task's last 5,000 events) the
+   * default transfer must end than no action on the stream below: measured 0.3085 vs 0.3114
+   * (0.0029; model defaults with Adagrad 0.15 / 0.05 and wide towers). About half of it is
+   * required: the runs are deterministic, so only a change of the model or the recipe moves it,
+   * and a recipe that stops helping fails.
+   */
+  private static final double TRANSFER_MARGIN = 0.0015;
+  /**
+   * How much worse (squared error of ratings) the other task may end: measured 0.0016 worse
+   * (0.4832 vs 0.4816); stronger boosts cost it more (embeddings x3 or x5 for 60,000 events:
+   * +0.027, +0.059), which this bound would catch.
+   */
+  private static final double OTHER_TASK_TOLERANCE = 0.005;
 
   @Test
   void recoveryShouldCountEventsUntilTheWindowIsBackAfterRising() {
@@ -28,26 +41,60 @@ class RecoveryExperimentTest {
   }
 
   @Test
-  void shouldDetectTheDriftAfterItHappensAndNeverEndWorseWithTransfer() {
+  void studyTableShouldReportMeanSpreadChangeAndCensoredRuns() {
+    // Given two arms over two seeds: no action recovers in 10,000 and 20,000 events; the other
+    // arm in 6,000 and never (its post-drift span is 30,000 events)
+    TransferConfig config = TransferConfig.defaults();
+    RecoveryExperiment.ArmResult none = new RecoveryExperiment.ArmResult(
+        new RecoveryExperiment.Arm("no action", RecoveryExperiment.Mode.NO_TRANSFER, config),
+        List.of(1L, 2L), List.of(result(10_000, 0.30), result(20_000, 0.32)));
+    RecoveryExperiment.ArmResult other = new RecoveryExperiment.ArmResult(
+        new RecoveryExperiment.Arm("transfer", RecoveryExperiment.Mode.TRANSFER, config),
+        List.of(1L, 2L), List.of(result(6_000, 0.28), result(-1, 0.30)));
+
+    // When the table is rendered
+    String table = RecoveryExperiment.studyTable("abrupt", List.of(none, other));
+
+    // Then no action: mean 15,000, sample sd 7,071 (sqrt(2) * 5,000), final 0.3100 ± 0.0141;
+    // the other arm counts the run that never recovered as 30,000 (marked): mean 18,000 (+20%)
+    assertThat(table).contains("| abrupt | no action | 2/2 | 0 / 0 | 15,000 ± 7,071 | +0% |"
+        + " 10,000 / 20,000 |");
+    assertThat(table).contains("| 0.3100 ± 0.0141 |");
+    assertThat(table).contains("| abrupt | transfer | 2/2 | 0 / 0 | ≥18,000 ± 16,971 | +20% |"
+        + " 6,000 / ≥30,000 |");
+  }
+
+  /** A run with the given recovery (raw alike) and final loss; detection after 100 events. */
+  private static RecoveryExperiment.Result result(long recovery, double finalLoss) {
+    return new RecoveryExperiment.Result(RecoveryExperiment.Mode.TRANSFER, "ctr", 50_000, 0,
+        100, 0.28, 0.31, recovery, recovery, finalLoss, 0.25, 0.24, 30_000, 0.5, List.of());
+  }
+
+  @Test
+  void shouldDetectTheDriftAfterItHappensAndEndBetterWithTransferThanWithout() {
     // Given the reference setup reduced to 160,000 events with an abrupt ctr drift at 100,000
     RecoveryExperiment.Setup setup = RecoveryExperiment.referenceSetup(160_000, 0.0,
         DriftSpec.abrupt(StreamGenerator.CTR, 100_000));
 
-    // When it runs without and with transfer
-    RecoveryExperiment.Result none = RecoveryExperiment.recover(setup,
-        RecoveryExperiment.Mode.NO_TRANSFER);
-    RecoveryExperiment.Result transfer = RecoveryExperiment.recover(setup,
-        RecoveryExperiment.Mode.TRANSFER);
+    // When it runs without and with transfer (seed 42, the reference setup's own; both runs at
+    // once)
+    List<RecoveryExperiment.ArmResult> arms = RecoveryExperiment.study(setup,
+        RecoveryExperiment.referenceArms(setup.transfer()).subList(0, 2), List.of(42L), 2);
+    RecoveryExperiment.Result none = arms.get(0).runs().get(0);
+    RecoveryExperiment.Result transfer = arms.get(1).runs().get(0);
 
     // Then the detector fires after the drift, not before
     assertThat(none.falseAlarms()).isZero();
     assertThat(none.detectionDelay()).isPositive();
     assertThat(none.postDriftLoss()).isGreaterThan(none.preDriftLoss());
-    // and the guarded transfer ends no worse than doing nothing
+    // and every transfer was decided by the guard, and the default recipe ends better than
+    // doing nothing for the drifted task, at little cost to the other one
     assertThat(transfer.count(TransferEvent.Kind.STARTED)).isPositive();
     assertThat(transfer.count(TransferEvent.Kind.PROMOTED)
         + transfer.count(TransferEvent.Kind.ROLLED_BACK))
         .isEqualTo(transfer.count(TransferEvent.Kind.STARTED));
-    assertThat(transfer.finalLoss()).isLessThanOrEqualTo(none.finalLoss() + GUARD_TOLERANCE);
+    assertThat(transfer.finalLoss()).isLessThan(none.finalLoss() - TRANSFER_MARGIN);
+    assertThat(transfer.otherFinalLoss())
+        .isLessThanOrEqualTo(none.otherFinalLoss() + OTHER_TASK_TOLERANCE);
   }
 }

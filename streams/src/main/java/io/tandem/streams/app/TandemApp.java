@@ -15,6 +15,7 @@ import io.tandem.streams.http.KafkaStreamsKeyOwnerLocator;
 import io.tandem.streams.http.TandemHttpServer;
 import io.tandem.streams.metrics.RuntimeMeters;
 import io.tandem.streams.metrics.TandemMeters;
+import io.tandem.streams.tasks.TaskTopic;
 import io.tandem.streams.topology.IncompatibleModelStateException;
 import io.tandem.streams.topology.LiveModels;
 import io.tandem.streams.topology.ModelStores;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -60,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * transaction (each commit costs a transaction round trip, and consumers of the predictions must
  * read with {@code isolation.level=read_committed}).
  *
- * <p>Topics: this class creates none. The caller (the CLI's {@code run} and {@code demo}) creates
- * the topics of {@code topics.*} beforehand, the input topics with equal partition counts
+ * <p>Topics: this class creates only {@code topics.tasks} if it is missing (compacted, one
+ * partition: the global store of task declarations cannot start without it). The caller (the
+ * CLI's {@code run} and {@code demo}) creates the other topics of {@code topics.*} beforehand, the input topics with equal partition counts
  * ({@code topics.partitions}); Kafka Streams creates its own internal topics (changelogs and
  * repartition topics, named after the stores and {@code *-by-user}).
  *
@@ -159,8 +162,25 @@ public final class TandemApp implements AutoCloseable {
     streams.setUncaughtExceptionHandler(TandemApp::onStreamThreadFailure);
     registerGauges(config, models, registry);
     RuntimeMeters runtimeMeters = RuntimeMeters.bind(registry, streams);
-    streams.start();
+    TaskTopic.ensureExists(config);
+    try {
+      streams.start();
+    } catch (StreamsException e) {
+      // The global store of task declarations is bootstrapped inside start(): a failure there
+      // (e.g. the broker refuses our credentials) ends the instance as a stream thread failure
+      // would, in state ERROR, instead of escaping from start.
+      LOG.error("stopping: Kafka Streams could not start ({})", describe(e));
+    }
     return new TandemApp(streams, models, topology, http, runtimeMeters);
+  }
+
+  /** The deepest message of a failure's causes, for a one-line log. */
+  private static String describe(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   /**

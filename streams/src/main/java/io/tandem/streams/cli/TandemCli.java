@@ -25,6 +25,7 @@ import picocli.CommandLine.IVersionProvider;
         ServeCommand.class,
         GenerateCommand.class,
         ReplayCommand.class,
+        DeclareTaskCommand.class,
         LearnCommand.class,
         EvaluateCommand.class,
         ConfigCommand.class,

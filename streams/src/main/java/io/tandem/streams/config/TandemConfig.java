@@ -78,6 +78,7 @@ public final class TandemConfig {
   private final int maxRecordBytes;
   private final TransferConfig transfer;
   private final Duration snapshotInterval;
+  private final SyncConfig sync;
 
   private TandemConfig(Map<String, String> userValues) {
     this.userValues = Collections.unmodifiableMap(new TreeMap<>(userValues));
@@ -112,6 +113,7 @@ public final class TandemConfig {
         (String) fixed.get(TandemConfigDef.TOPICS_TASKS),
         (String) fixed.get(TandemConfigDef.TOPICS_DEAD_LETTER),
         (String) fixed.get(TandemConfigDef.TOPICS_MODEL),
+        (String) fixed.get(TandemConfigDef.TOPICS_MODEL_SYNC),
         perTaskTopics,
         (Integer) fixed.get(TandemConfigDef.TOPICS_PARTITIONS),
         (Short) fixed.get(TandemConfigDef.TOPICS_REPLICATION_FACTOR));
@@ -123,6 +125,9 @@ public final class TandemConfig {
     this.transfer = parseTransfer(fixed);
     this.snapshotInterval =
         Duration.ofMillis((Long) fixed.get(TandemConfigDef.LEARNER_SNAPSHOT_INTERVAL_MS));
+    this.sync = new SyncConfig(
+        Duration.ofMillis((Long) fixed.get(TandemConfigDef.SYNC_INTERVAL_MS)),
+        (Double) fixed.get(TandemConfigDef.SYNC_MIXING_RATE));
     validateKafkaKeys();
   }
 
@@ -262,6 +267,14 @@ public final class TandemConfig {
     return snapshotInterval;
   }
 
+  /**
+   * Replica sync between stream tasks ({@code sync.interval.ms}, {@code sync.mixing.rate}; see
+   * {@link SyncConfig}); off when the interval is zero.
+   */
+  public SyncConfig sync() {
+    return sync;
+  }
+
   /** The drift-watch and transfer settings ({@code drift.*}, {@code transfer.*}). */
   public TransferConfig transfer() {
     return transfer;
@@ -282,7 +295,11 @@ public final class TandemConfig {
             (String) fixed.get(TandemConfigDef.TRANSFER_CANDIDATE)))
         .withBoost((Double) fixed.get(TandemConfigDef.TRANSFER_BOOST),
             (Long) fixed.get(TandemConfigDef.TRANSFER_BOOST_EVENTS))
-        .withLossWeightBoost((Double) fixed.get(TandemConfigDef.TRANSFER_LOSS_WEIGHT_BOOST));
+        .withLossWeightBoost((Double) fixed.get(TandemConfigDef.TRANSFER_LOSS_WEIGHT_BOOST))
+        .withRelearning((Double) fixed.get(TandemConfigDef.TRANSFER_RELEARN_EMBEDDING_BOOST),
+            (Double) fixed.get(TandemConfigDef.TRANSFER_RELEARN_SHARED_BOOST),
+            (Long) fixed.get(TandemConfigDef.TRANSFER_RELEARN_EVENTS))
+        .withOnboardEvents((Integer) fixed.get(TandemConfigDef.TRANSFER_ONBOARD_EVENTS));
   }
 
   /** The constant spelled {@code label} (already validated by the ConfigDef). */

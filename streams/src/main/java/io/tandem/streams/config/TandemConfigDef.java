@@ -60,6 +60,12 @@ public final class TandemConfigDef {
   public static final String TOPICS_TASKS = "topics.tasks";
   /** Key: the compacted topic of model snapshots (one record per stream task). */
   public static final String TOPICS_MODEL = "topics.model";
+  /** Key: the compacted topic of dense parameters for replica sync (one record per stream task). */
+  public static final String TOPICS_MODEL_SYNC = "topics.model-sync";
+  /** Key: how often each stream task publishes its dense parameters and mixes the others'. */
+  public static final String SYNC_INTERVAL_MS = "sync.interval.ms";
+  /** Key: the weight of the other replicas' mean in a mix. */
+  public static final String SYNC_MIXING_RATE = "sync.mixing.rate";
   /** Dead-letter topic. */
   public static final String TOPICS_DEAD_LETTER = "topics.dead-letter";
   /** Partitions of created topics. */
@@ -102,10 +108,20 @@ public final class TandemConfigDef {
   public static final String TRANSFER_BOOST_EVENTS = "transfer.boost.events";
   /** Key: factor on a promoted task's loss weight for the boost span (1 = off). */
   public static final String TRANSFER_LOSS_WEIGHT_BOOST = "transfer.loss.weight.boost";
+  /** Key: embedding learning-rate factor for the drifted task's rows during re-learning. */
+  public static final String TRANSFER_RELEARN_EMBEDDING_BOOST =
+      "transfer.relearn.embedding.boost";
+  /** Key: shared-part learning-rate factor during re-learning. */
+  public static final String TRANSFER_RELEARN_SHARED_BOOST = "transfer.relearn.shared.boost";
+  /** Key: model events the re-learning boost lasts from the start of a transfer (0 = off). */
+  public static final String TRANSFER_RELEARN_EVENTS = "transfer.relearn.events";
+  /** Events of a task declared at runtime collected before its warm start (and then in shadow). */
+  public static final String TRANSFER_ONBOARD_EVENTS = "transfer.onboard.events";
 
   /** Key prefixes reserved for Tandem: an undeclared key under one of them is a typo and rejected.
    * */
-  public static final List<String> RESERVED_PREFIXES = List.of("topics.", "learner.", "http.", TASK_PREFIX);
+  public static final List<String> RESERVED_PREFIXES = List.of("topics.", "learner.", "http.", TASK_PREFIX,
+      "sync.");
 
   /** A task name: lowercase letter first, then letters, digits, '_' or '-' (no '.', which separates
    * keys). */
@@ -197,6 +213,11 @@ public final class TandemConfigDef {
         .define(TOPICS_MODEL, Type.STRING, "tandem.model", NON_BLANK, Importance.MEDIUM,
             "Compacted topic of model snapshots (key = stream task, value = the model's versioned"
                 + " snapshot), followed by `tandem serve`.")
+        .define(TOPICS_MODEL_SYNC, Type.STRING, "tandem.model-sync", NON_BLANK, Importance.LOW,
+            "Compacted topic of replica sync (key = <application.id>/<stream task>, value = that"
+                + " stream task's dense parameters, versioned binary), read by every stream task"
+                + " when sync.interval.ms > 0 (tandem run creates it; where topics are managed by"
+                + " hand, create it compacted before turning sync on).")
         .define(TOPICS_DEAD_LETTER, Type.STRING, "tandem.dead-letter", NON_BLANK, Importance.HIGH,
             "Topic for rejected input: original bytes untouched, reason and source in headers.")
         .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
@@ -211,6 +232,15 @@ public final class TandemConfigDef {
             Importance.LOW, "How often (ms) each stream task publishes its model snapshot on"
                 + " topics.model for serving-only instances (tandem run creates that topic; where"
                 + " topics are managed by hand, create it compacted or set 0); 0 = never.")
+        .define(SYNC_INTERVAL_MS, Type.LONG, 0L, Range.between(0, 86_400_000), Importance.MEDIUM,
+            "How often (ms) each stream task publishes its dense parameters on topics.model-sync"
+                + " (if it learned since) and mixes in the mean of the other stream tasks' newer"
+                + " ones; it also applies transfer promotions decided by the other stream tasks."
+                + " 0 = off (the default: one stream task needs none, and the topic must exist"
+                + " first); e.g. 10000 with several partitions or instances.")
+        .define(SYNC_MIXING_RATE, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+            "Weight a of the other stream tasks' mean parameters in a sync: theta <- (1 - a) *"
+                + " theta + a * mean (0 = publish only, 1 = adopt the mean).")
         .define(HTTP_BIND, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM,
             "Address the HTTP server (/predict, /model, /metrics) binds to.")
         .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
@@ -253,7 +283,23 @@ public final class TandemConfigDef {
         .define(TRANSFER_LOSS_WEIGHT_BOOST, Type.DOUBLE, TRANSFER_DEFAULTS.lossWeightBoost(),
             Range.between(1.0, 100.0), Importance.LOW, "Factor on a promoted task's loss weight"
                 + " for transfer.boost.events (speeds up re-learning its embeddings; 1 = off; the"
-                + " guard cannot undo it, so large values can end worse).");
+                + " guard cannot undo it, so large values can end worse).")
+        .define(TRANSFER_RELEARN_EMBEDDING_BOOST, Type.DOUBLE,
+            TRANSFER_DEFAULTS.relearnEmbeddingBoost(), Range.between(1.0, 100.0), Importance.LOW,
+            "Learning-rate factor of the user and item embedding rows that the drifted task's"
+                + " events touch, from the start of a transfer for transfer.relearn.events (1 ="
+                + " off; not undone by a rollback).")
+        .define(TRANSFER_RELEARN_SHARED_BOOST, Type.DOUBLE, TRANSFER_DEFAULTS.relearnSharedBoost(),
+            Range.between(1.0, 100.0), Importance.LOW, "Learning-rate factor of the shared layers"
+                + " (experts and gates) over the same span (1 = off).")
+        .define(TRANSFER_RELEARN_EVENTS, Type.LONG, TRANSFER_DEFAULTS.relearnEvents(),
+            Range.atLeast(0), Importance.LOW, "Model events the re-learning boost lasts from the"
+                + " start of a transfer (0 = off).")
+        .define(TRANSFER_ONBOARD_EVENTS, Type.INT, TRANSFER_DEFAULTS.onboardEvents(),
+            Range.atLeast(1), Importance.LOW, "Onboarding of a task declared on topics.tasks:"
+                + " its events collected before a candidate warm-started from the most related"
+                + " task is built, and then the events that candidate runs in shadow before the"
+                + " guard decides (needs a drift watch: drift.detector other than none).");
   }
 
   /** The configuration spelling of an enum constant: lowercase, '_' as '-'. */

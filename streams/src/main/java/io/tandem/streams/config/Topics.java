@@ -17,6 +17,8 @@ import java.util.Set;
  * @param tasks              task declarations ({@code topics.tasks})
  * @param deadLetter         rejected input, bytes untouched ({@code topics.dead-letter})
  * @param model              model snapshots, compacted ({@code topics.model})
+ * @param modelSync          dense parameters of every stream task for replica sync, compacted
+ *                           ({@code topics.model-sync})
  * @param perTaskEventTopics extra event topic per task name ({@code task.<name>.topic}); may be
  * empty
  * @param partitions         partitions of topics Tandem creates, &gt;= 1
@@ -30,6 +32,7 @@ public record Topics(
     String tasks,
     String deadLetter,
     String model,
+    String modelSync,
     Map<String, String> perTaskEventTopics,
     int partitions,
     short replicationFactor) {
@@ -37,7 +40,7 @@ public record Topics(
   /** Validates names and counts; copies the map. */
   public Topics {
     for (String name : List.of(events, requests, predictions, transferUpdates, tasks, deadLetter,
-        model)) {
+        model, modelSync)) {
       if (Objects.requireNonNull(name, "topic name").isBlank()) {
         throw new IllegalArgumentException("topic names must not be blank");
       }
@@ -65,19 +68,23 @@ public record Topics(
    * missing). */
   public List<String> all() {
     Set<String> out = new LinkedHashSet<>(eventTopics());
-    out.addAll(List.of(requests, predictions, transferUpdates, tasks, deadLetter, model));
+    out.addAll(List.of(requests, predictions, transferUpdates, tasks, deadLetter, model,
+        modelSync));
     return List.copyOf(new ArrayList<>(out));
   }
 
   /**
    * Topic settings Tandem creates a topic with beyond partitions and replication: the task
-   * declarations and the model snapshots are compacted (only the newest record per key matters),
-   * and a snapshot record may be as large as {@code maxSnapshotBytes}.
+   * declarations, the model snapshots and the model-sync parameters are compacted (only the
+   * newest record per key matters), and a snapshot or sync record may be as large as
+   * {@code maxSnapshotBytes}.
    */
   public Map<String, Map<String, String>> creationConfigs(int maxSnapshotBytes) {
     return Map.of(
         tasks, Map.of("cleanup.policy", "compact"),
         model, Map.of("cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(maxSnapshotBytes)),
+        modelSync, Map.of("cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(maxSnapshotBytes)));
   }
 }

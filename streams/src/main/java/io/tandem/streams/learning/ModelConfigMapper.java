@@ -17,14 +17,16 @@ import java.util.function.BiFunction;
  * <p>Keys (given here without the {@code model.} prefix; every key optional, an unset key keeps
  * {@link ModelConfig#defaults()}):
  * <pre>
- * architecture          shared-bottom | mmoe
+ * architecture          shared-bottom | mmoe | cgc
  * embedding.dim         int, 1..1024
  * embedding.init.scale  double &gt;= 0
  * hidden.sizes          comma-separated ints (shared-bottom layer widths)
- * experts               int, 1..64 (MMoE)
- * expert.size           int, 1..4096 (MMoE)
+ * experts               int, 1..64 (MMoE experts; CGC shared experts)
+ * expert.size           int, 1..4096 (MMoE, CGC)
+ * task.experts          int, 1..64 (CGC private experts per task)
  * tower.size            int, 1..4096
  * product.features      true | false
+ * wide                  true | false (each tower also reads the dense input linearly)
  * context.categorical   comma-separated context fields embedded in their own table
  * context.numeric       comma-separated numeric context fields
  * optimizer             sgd | adagrad | adam
@@ -121,8 +123,10 @@ public final class ModelConfigMapper {
     m.put("hidden.sizes", (c, v) -> c.withHiddenSizes(integers("hidden.sizes", v)));
     m.put("experts", (c, v) -> c.withExperts(integer("experts", v), c.expertSize()));
     m.put("expert.size", (c, v) -> c.withExperts(c.experts(), integer("expert.size", v)));
+    m.put("task.experts", (c, v) -> c.withTaskExperts(integer("task.experts", v)));
     m.put("tower.size", (c, v) -> c.withTowerSize(integer("tower.size", v)));
     m.put("product.features", (c, v) -> c.withProductFeatures(bool("product.features", v)));
+    m.put("wide", (c, v) -> c.withWide(bool("wide", v)));
     m.put("context.categorical", (c, v) ->
         c.withContextFields(names("context.categorical", v), c.numericFields()));
     m.put("context.numeric", (c, v) ->

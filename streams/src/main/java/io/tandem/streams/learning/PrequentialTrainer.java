@@ -47,11 +47,13 @@ public final class PrequentialTrainer {
   /** Events per task covered by the windowed metrics unless configured otherwise. */
   public static final int DEFAULT_METRICS_WINDOW = 10_000;
 
-  private final MultiTaskLearner learner;
-  private final DriftTransferController transfer;
+  // learner, transfer and tasks change only when the model grows by a task (addTask), under lock.
+  private volatile MultiTaskLearner learner;
+  private volatile DriftTransferController transfer;
   private final Lock lock = new ReentrantLock();
-  private final Map<String, TaskSpec> tasks;
+  private volatile Map<String, TaskSpec> tasks;
   private final Map<String, WindowedTaskMetrics> metrics;
+  private final int metricsWindow;
 
   /**
    * Wraps a learner.
@@ -90,6 +92,7 @@ public final class PrequentialTrainer {
     }
     this.tasks = Map.copyOf(byName);
     this.metrics = windows;
+    this.metricsWindow = metricsWindow;
   }
 
   /** Wraps a learner with {@link #DEFAULT_METRICS_WINDOW}. */
@@ -275,6 +278,63 @@ public final class PrequentialTrainer {
     lock.lock();
     try {
       transfer.importState(state);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Applies a promotion that another replica decided for {@code task} (see
+   * {@link DriftTransferController#followPromotion}): boosted tower learning rate for the
+   * recovery span and a fresh warm-up of the task's watch.
+   *
+   * @return true if applied; false if this trainer does not watch for drift (no transfer
+   *     settings to follow with) or is itself shadowing {@code task}
+   * @throws IllegalArgumentException for an unknown task
+   */
+  public boolean followPromotion(String task) {
+    Objects.requireNonNull(task, "task");
+    if (transfer == null) {
+      return false;
+    }
+    lock.lock();
+    try {
+      return transfer.followPromotion(task);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Grows the model by a task declared at runtime ({@link MultiTaskModel#withTask}): from now on
+   * this trainer drives the grown model, the new task has its windowed metrics, and a watched
+   * trainer's controller onboards it ({@link DriftTransferController#withTask}: its
+   * {@code onboard} transfer events come out of later {@link #predictThenLearn} calls). Whoever
+   * held the old model (a serving view) must take the new one.
+   *
+   * @param task the new task, not one of the model's
+   * @param lossWeight its loss weight, finite and &gt; 0
+   * @return the grown model
+   * @throws IllegalArgumentException for a task the model has or a bad weight
+   * @throws IllegalStateException if the learner is not a {@link MultiTaskModel}
+   */
+  public MultiTaskModel addTask(TaskSpec task, double lossWeight) {
+    Objects.requireNonNull(task, "task");
+    lock.lock();
+    try {
+      if (!(learner instanceof MultiTaskModel model)) {
+        throw new IllegalStateException("addTask: only a MultiTaskModel can grow, this trainer"
+            + " drives a " + learner.getClass().getSimpleName());
+      }
+      MultiTaskModel grown = model.withTask(task, lossWeight);
+      DriftTransferController next = transfer == null ? null : transfer.withTask(grown);
+      Map<String, TaskSpec> byName = new LinkedHashMap<>(tasks);
+      byName.put(task.name(), task);
+      metrics.put(task.name(), new WindowedTaskMetrics(task, metricsWindow));
+      tasks = Map.copyOf(byName);
+      transfer = next;
+      learner = grown;
+      return grown;
     } finally {
       lock.unlock();
     }

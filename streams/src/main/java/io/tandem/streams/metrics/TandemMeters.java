@@ -64,6 +64,31 @@ public final class TandemMeters {
    */
   public static final String TRANSFER_UPDATES = "tandem.transfer.updates";
 
+  // Replica sync (scale-out, io.tandem.streams.sync).
+  /** Dense-parameter records a stream task published on the model-sync topic. */
+  public static final String SYNC_PUBLISHED = "tandem.sync.published";
+  /** Mixes: times a stream task mixed the mean of other replicas' parameters into its own. */
+  public static final String SYNC_MIXED = "tandem.sync.mixed";
+  /** Age of the newest parameters in a mix (mix time minus their publication time). */
+  public static final String SYNC_LAG = "tandem.sync.lag";
+  /** Time one sync step took on the stream thread. Tag {@link #TAG_STEP}. */
+  public static final String SYNC_TIME = "tandem.sync.time";
+  /** Size of a published sync record. */
+  public static final String SYNC_RECORD_SIZE = "tandem.sync.record.size";
+  /** Promotions of other stream tasks this instance's replicas applied. Tag {@link #TAG_TASK}. */
+  public static final String TRANSFER_APPLIED = "tandem.transfer.applied";
+
+  // Tasks declared at runtime (io.tandem.streams.tasks).
+  /**
+   * Records read from the task-declaration topic, per outcome ({@code accepted},
+   * {@code unchanged}, {@code rejected}). Tag {@link #TAG_OUTCOME}.
+   */
+  public static final String TASK_DECLARATIONS = "tandem.tasks.declarations";
+  /** Tag key: what became of a task declaration. */
+  public static final String TAG_OUTCOME = "outcome";
+  /** Tag key: a sync step ({@code publish}, {@code mix}). */
+  public static final String TAG_STEP = "step";
+
   /** Tag key: a declared task name. */
   public static final String TAG_TASK = "task";
   /** Tag key: a rejection reason code. */
@@ -302,6 +327,71 @@ public final class TandemMeters {
         .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
         .tag(TAG_ACTION, Objects.requireNonNull(action, "action"))
         .tag(TAG_DECISION, Objects.requireNonNull(decision, "decision"))
+        .register(registry);
+  }
+
+  /** The {@link #SYNC_PUBLISHED} counter. */
+  public static Counter syncPublished(MeterRegistry registry) {
+    return Counter.builder(SYNC_PUBLISHED)
+        .description("Dense-parameter records published on the model-sync topic")
+        .baseUnit("records")
+        .register(registry);
+  }
+
+  /** The {@link #SYNC_MIXED} counter. */
+  public static Counter syncMixed(MeterRegistry registry) {
+    return Counter.builder(SYNC_MIXED)
+        .description("Mixes of other replicas' mean dense parameters into a stream task's own")
+        .baseUnit("mixes")
+        .register(registry);
+  }
+
+  /** The {@link #SYNC_LAG} timer. */
+  public static Timer syncLag(MeterRegistry registry) {
+    return Timer.builder(SYNC_LAG)
+        .description("Age of the newest replica parameters in a mix, at the mix")
+        .register(registry);
+  }
+
+  /**
+   * The {@link #SYNC_TIME} timer of one step.
+   *
+   * @param step {@code publish} (export + encode) or {@code mix} (read the store, average, mix)
+   */
+  public static Timer syncTime(MeterRegistry registry, String step) {
+    return Timer.builder(SYNC_TIME)
+        .description("Stream-thread time of one replica-sync step")
+        .tag(TAG_STEP, Objects.requireNonNull(step, "step"))
+        .register(registry);
+  }
+
+  /** The {@link #SYNC_RECORD_SIZE} summary. */
+  public static DistributionSummary syncRecordSize(MeterRegistry registry) {
+    return DistributionSummary.builder(SYNC_RECORD_SIZE)
+        .description("Size of a published dense-parameter sync record")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /** The {@link #TRANSFER_APPLIED} counter of one task. */
+  public static Counter transferApplied(MeterRegistry registry, String task) {
+    return Counter.builder(TRANSFER_APPLIED)
+        .description("Transfer promotions decided by another stream task and applied here")
+        .baseUnit("promotions")
+        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .register(registry);
+  }
+
+  /**
+   * The {@link #TASK_DECLARATIONS} counter of one outcome.
+   *
+   * @param outcome {@code accepted}, {@code unchanged} or {@code rejected}
+   */
+  public static Counter taskDeclarations(MeterRegistry registry, String outcome) {
+    return Counter.builder(TASK_DECLARATIONS)
+        .description("Task declarations read from the task topic, by outcome")
+        .baseUnit("declarations")
+        .tag(TAG_OUTCOME, Objects.requireNonNull(outcome, "outcome"))
         .register(registry);
   }
 }

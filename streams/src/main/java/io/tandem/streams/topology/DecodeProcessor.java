@@ -26,7 +26,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * null key, its original key and value bytes untouched, and the dead-letter headers
  * ({@link DeadLetterHeaders}: reason, message, source topic, partition, offset, wall-clock time)
  * added to its own headers; {@code tandem.events.invalid{reason}} counts it. Nothing here throws
- * on input.
+ * on input. The topology's codecs check task names and labels against the live
+ * {@link io.tandem.streams.tasks.DynamicTaskCatalog}, so an event of a task declared at runtime is
+ * rejected ({@code unknown_task}) until its declaration is applied and accepted from then on.
  *
  * @param <T> the decoded record type
  */

@@ -7,22 +7,30 @@ import io.micrometer.core.instrument.Timer;
 import io.tandem.model.ModelConfig;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
+import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.model.transfer.TransferConfig;
 import io.tandem.model.transfer.TransferEvent;
-import io.tandem.schemas.Decoded;
+import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
+import io.tandem.schemas.TaskDeclaration;
 import io.tandem.schemas.TransferUpdate;
+import io.tandem.streams.config.SyncConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.learning.TransferUpdates;
 import io.tandem.streams.metrics.TandemMeters;
+import io.tandem.streams.sync.ReplicaMixer;
+import io.tandem.streams.sync.ReplicaSync;
+import io.tandem.streams.sync.SyncRecord;
+import io.tandem.streams.sync.TransferFollower;
+import io.tandem.streams.tasks.DynamicTaskCatalog;
+import io.tandem.streams.tasks.ModelShape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -49,13 +56,27 @@ import org.slf4j.LoggerFactory;
  * {@link ModelStores} (so a restarted or moved task continues at its stored version), re-buffers
  * the events that were pending when the task last committed, registers the model in
  * {@link LiveModels}, and schedules a wall-clock punctuator every {@code linger} that flushes a
- * non-empty partial batch. {@link #process}: an event is appended to the buffer and to
- * {@link ModelStores#PENDING_STORE}; a full buffer is flushed; a request is answered from the
- * current model and forwarded immediately. A flush: predict the batch (one
- * {@link io.tandem.schemas.PredictionSource#EVENT} prediction per event, forwarded with the
- * event's record timestamp), learn, write the dirty rows, clear the pending entries. The dense
- * blob is written once per commit, just before it ({@link BeforeCommitHooks}). {@link #close}
- * unregisters the model and the hook.
+ * non-empty partial batch. {@link #process}: an event is appended to the buffer; a full buffer
+ * is flushed; a request is answered from the current model and forwarded immediately. A flush:
+ * predict the batch (one {@link io.tandem.schemas.PredictionSource#EVENT} prediction per event,
+ * forwarded with the event's record timestamp), learn, write the dirty rows. The dense blob and
+ * the events still buffered ({@link ModelStores#PENDING_KEY}) are written once per commit, just
+ * before it ({@link BeforeCommitHooks}), so every event whose offset a commit includes is either
+ * learned in that commit's model or stored with it. {@link #close} unregisters the model and the
+ * hook.
+ *
+ * <p>Replica sync ({@link SyncConfig#enabled()}, package {@code io.tandem.streams.sync}): a
+ * second wall-clock punctuator every {@code sync.interval.ms} publishes the dense parameters
+ * (if the model learned since; key {@code <application.id>/<stream task>}), mixes in the mean of
+ * the other stream tasks' newer parameters from the {@link ReplicaSync#SYNC_STORE global sync
+ * store}, and applies the promotions other stream tasks published
+ * ({@link ReplicaSync#TRANSFER_STORE}), all between two batches.
+ *
+ * <p>Tasks declared at runtime ({@link DynamicTaskCatalog}): before a batch or a request, if the
+ * catalog accepted a task the model lacks, the model grows by it
+ * ({@link PrequentialTrainer#addTask}; the serving view is re-registered) and, when drift is
+ * watched, the task is onboarded; the grown shape is stored with the dense blob
+ * ({@link ModelShape#STORE_KEY}) so {@link #init} rebuilds it after a restart.
  */
 final class LearnerProcessor extends ContextualProcessor<String, Inbound, String, Outbound> {
 
@@ -71,30 +92,48 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final TransferConfig transfer;
   private final Duration snapshotInterval;
   private final BeforeCommitHooks hooks;
-  private final Runnable saveDense = this::saveDenseIfChanged;
+  private final Runnable saveOnCommit = this::saveOnCommit;
+  private final SyncConfig sync;
+  // Tasks declared at runtime (io.tandem.streams.tasks): the model grows when the catalog has
+  // tasks it lacks, checked before each batch and request once the catalog changed.
+  private final DynamicTaskCatalog catalog;
+  private long catalogVersion = -1;
 
-  private final List<Pending> buffer = new ArrayList<>();
+  private final List<PendingEvents.Entry> buffer = new ArrayList<>();
   private final Map<String, Counter> consumed = new HashMap<>();
   private final Map<String, Counter> trained = new HashMap<>();
   private KeyValueStore<String, byte[]> denseStore;
   private KeyValueStore<Bytes, byte[]> rowsStore;
-  private KeyValueStore<Long, byte[]> pendingStore;
   private MultiTaskModel model;
   private PrequentialTrainer trainer;
   private LiveModel live;
-  private long nextSequence;
   private boolean denseChanged;
+  private boolean bufferChanged;
   private long lastSnapshotVersion = -1;
   private Counter eventPredictions;
   private Counter requestPredictions;
   private DistributionSummary batchSizes;
   private Timer trainTime;
   private Timer requestLatency;
+  // Replica sync; set in init only when sync is enabled.
+  private KeyValueStore<String, byte[]> syncStore;
+  private KeyValueStore<String, byte[]> transferStore;
+  private ReplicaMixer mixer;
+  private TransferFollower follower;
+  private String syncKey;
+  private int parameterCount;
+  private long lastSyncVersion = -1;
+  private Counter syncPublished;
+  private Counter syncMixed;
+  private Timer syncLag;
+  private Timer publishTime;
+  private Timer mixTime;
+  private DistributionSummary syncRecordSize;
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
       MeterRegistry meters, TransferConfig transfer, Duration snapshotInterval,
-      BeforeCommitHooks hooks) {
+      BeforeCommitHooks hooks, SyncConfig sync, DynamicTaskCatalog catalog) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -105,6 +144,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.transfer = Objects.requireNonNull(transfer, "transfer");
     this.snapshotInterval = Objects.requireNonNull(snapshotInterval, "snapshotInterval");
     this.hooks = Objects.requireNonNull(hooks, "hooks");
+    this.sync = Objects.requireNonNull(sync, "sync");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
   }
 
   @Override
@@ -112,8 +153,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     super.init(context);
     denseStore = context.getStateStore(ModelStores.DENSE_STORE);
     rowsStore = context.getStateStore(ModelStores.ROWS_STORE);
-    pendingStore = context.getStateStore(ModelStores.PENDING_STORE);
-    model = MultiTaskModel.create(modelConfig, tasks);
+    model = createModel();
     ModelStores.restore(model, denseStore, rowsStore);
     model.drainDirtyRows();
     if (transfer.detector() == DetectorKind.NONE && model.shadowTask() != null) {
@@ -130,6 +170,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       consumed.put(task.name(), TandemMeters.eventsConsumed(meters, task.name()));
       trained.put(task.name(), TandemMeters.eventsTrained(meters, task.name()));
     }
+    adoptGrownTasks();
     eventPredictions = TandemMeters.predictionsPublished(meters, "event");
     requestPredictions = TandemMeters.predictionsPublished(meters, "request");
     batchSizes = TandemMeters.batchSize(meters);
@@ -138,12 +179,15 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     reloadPending();
     live = LiveModel.of(context.taskId().toString(), context.taskId().partition(), trainer, model);
     models.register(live);
-    hooks.register(context.taskId(), saveDense);
+    hooks.register(context.taskId(), saveOnCommit);
     Duration interval = linger.isZero() ? Duration.ofMillis(1) : linger;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     if (!snapshotInterval.isZero()) {
       context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME,
           now -> publishSnapshot(now));
+    }
+    if (sync.enabled()) {
+      initSync(context);
     }
   }
 
@@ -152,9 +196,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     Inbound value = record.value();
     if (value instanceof Inbound.Event e) {
       LabelledEvent event = e.event();
-      long sequence = nextSequence++;
-      pendingStore.put(sequence, encodePending(record.timestamp(), event));
-      buffer.add(new Pending(sequence, record.timestamp(), event));
+      buffer.add(new PendingEvents.Entry(record.timestamp(), event));
+      bufferChanged = true;
       Counter c = consumed.get(event.task());
       if (c != null) {
         c.increment();
@@ -163,6 +206,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
         flush();
       }
     } else if (value instanceof Inbound.Request r) {
+      growForDeclaredTasks();
       Prediction answer = trainer.answer(r.request());
       context().forward(new Record<>(answer.user(), new Outbound.PredictionOut(answer),
           record.timestamp()));
@@ -182,8 +226,9 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     if (buffer.isEmpty()) {
       return;
     }
+    growForDeclaredTasks();
     List<LabelledEvent> events = new ArrayList<>(buffer.size());
-    for (Pending p : buffer) {
+    for (PendingEvents.Entry p : buffer) {
       events.add(p.event());
     }
     long start = System.nanoTime();
@@ -205,8 +250,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     eventPredictions.increment(buffer.size());
     publishTransfers(result.transfers(), buffer.get(buffer.size() - 1).timestamp());
     ModelStores.saveRows(dirty, rowsStore);
-    for (Pending p : buffer) {
-      pendingStore.delete(p.sequence());
+    for (PendingEvents.Entry p : buffer) {
       Counter c = trained.get(p.event().task());
       if (c != null) {
         c.increment();
@@ -214,6 +258,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     batchSizes.record(buffer.size());
     buffer.clear();
+    bufferChanged = true;
   }
 
   /**
@@ -249,6 +294,198 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     lastSnapshotVersion = version;
   }
 
+  // ---------------------------------------------------------------- tasks declared at runtime
+
+  /**
+   * A fresh model of the configured shape, or of the grown shape stored beside the dense blob
+   * ({@link ModelShape}) when the model grew by declared tasks before a restart.
+   */
+  private MultiTaskModel createModel() {
+    try {
+      return ModelShape.create(modelConfig, tasks, denseStore.get(ModelShape.STORE_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleModelStateException("cannot restore the model from state store "
+          + ModelStores.DENSE_STORE + " (" + e.getMessage() + "); a changed model configuration"
+          + " or task list needs a new application.id or a reset of the application", e);
+    }
+  }
+
+  /**
+   * After a restore: the restored model's runtime-declared tasks get their counters, and the
+   * catalog is told about them (the model's declaration wins over a conflicting one on the topic).
+   */
+  private void adoptGrownTasks() {
+    for (TaskSpec task : model.tasks().subList(tasks.size(), model.tasks().size())) {
+      registerTaskMeters(task);
+      catalog.adopt(task, model.config().taskWeight(task.name())).ifPresent(reason -> {
+        TandemMeters.taskDeclarations(meters, DynamicTaskCatalog.Outcome.REJECTED.label())
+            .increment();
+        LOG.warn("stream task {}: {}", context().taskId(), reason);
+      });
+    }
+  }
+
+  /**
+   * Grows the model by every task the catalog declares and the model lacks, in catalog order
+   * (after saving the rows changed since the last save, which the grown model does not track):
+   * each new task gets a fresh tower and, when drift is watched, an onboarding whose
+   * {@code onboard} transfer updates later batches publish. The serving view is re-registered
+   * with the grown model.
+   */
+  private void growForDeclaredTasks() {
+    long version = catalog.version();
+    if (version == catalogVersion) {
+      return;
+    }
+    catalogVersion = version;
+    for (TaskDeclaration declared : catalog.declared()) {
+      if (model.tasks().stream().anyMatch(t -> t.name().equals(declared.name()))) {
+        continue;
+      }
+      TaskSpec task = DynamicTaskCatalog.spec(declared);
+      Map<RowKey, byte[]> dirty;
+      trainer.lock().lock();
+      try {
+        dirty = model.drainDirtyRows();
+      } finally {
+        trainer.lock().unlock();
+      }
+      ModelStores.saveRows(dirty, rowsStore);
+      model = trainer.addTask(task, declared.weight());
+      parameterCount = model.denseParameters().length;
+      denseChanged = true;
+      registerTaskMeters(task);
+      models.unregister(live);
+      live = LiveModel.of(live.id(), live.partition(), trainer, model);
+      models.register(live);
+      LOG.info("stream task {}: model grown by task '{}' ({}, weight {}) at version {}; tasks"
+          + " now {}", context().taskId(), task.name(), task.kind(), declared.weight(),
+          model.version(), model.tasks().stream().map(TaskSpec::name).toList());
+    }
+  }
+
+  /**
+   * The per-task meters of a task added at runtime: its event counters, and the gauges the app
+   * registers at start for configured tasks (windowed AUC and log loss, or RMSE; loss weight),
+   * which read the registry of live models. Registering an existing meter again returns it.
+   */
+  private void registerTaskMeters(TaskSpec task) {
+    String name = task.name();
+    consumed.put(name, TandemMeters.eventsConsumed(meters, name));
+    trained.put(name, TandemMeters.eventsTrained(meters, name));
+    if (task.kind() == TaskKind.BINARY) {
+      TandemMeters.taskGauge(meters, TandemMeters.TASK_AUC, name, models,
+          m -> m.metrics(name).auc());
+      TandemMeters.taskGauge(meters, TandemMeters.TASK_LOGLOSS, name, models,
+          m -> m.metrics(name).logLoss());
+    } else {
+      TandemMeters.taskGauge(meters, TandemMeters.TASK_RMSE, name, models,
+          m -> m.metrics(name).rmse());
+    }
+    TandemMeters.taskGauge(meters, TandemMeters.TASK_LOSS_WEIGHT, name, models,
+        m -> m.lossWeight(name));
+  }
+
+  // ---------------------------------------------------------------- replica sync
+
+  private void initSync(ProcessorContext<String, Outbound> context) {
+    syncStore = context.getStateStore(ReplicaSync.SYNC_STORE);
+    transferStore = context.getStateStore(ReplicaSync.TRANSFER_STORE);
+    String scope = context.taskId().toString();
+    syncKey = SyncRecord.key(context.applicationId(), scope);
+    mixer = new ReplicaMixer(context.applicationId(), scope);
+    try (KeyValueIterator<String, byte[]> it = transferStore.all()) {
+      follower = new TransferFollower(scope, Codecs.transferUpdates(Integer.MAX_VALUE), it);
+    }
+    parameterCount = model.denseParameters().length;
+    syncPublished = TandemMeters.syncPublished(meters);
+    syncMixed = TandemMeters.syncMixed(meters);
+    syncLag = TandemMeters.syncLag(meters);
+    publishTime = TandemMeters.syncTime(meters, "publish");
+    mixTime = TandemMeters.syncTime(meters, "mix");
+    syncRecordSize = TandemMeters.syncRecordSize(meters);
+    for (TaskSpec task : tasks) {
+      TandemMeters.transferApplied(meters, task.name());
+    }
+    context.schedule(sync.interval(), PunctuationType.WALL_CLOCK_TIME, this::sync);
+  }
+
+  /** One sync tick: publish, mix, follow transfers (see the class comment). */
+  private void sync(long now) {
+    publishParameters(Math.max(0, now));
+    mixReplicas(Math.max(0, now));
+    followTransfers();
+  }
+
+  /** Publishes the dense parameters if the model learned since the last publication. */
+  private void publishParameters(long now) {
+    long start = System.nanoTime();
+    SyncRecord record;
+    trainer.lock().lock();
+    try {
+      if (model.version() == lastSyncVersion) {
+        return;
+      }
+      record = new SyncRecord(model.fingerprint(), model.version(), model.events(), now,
+          model.denseParameters());
+    } finally {
+      trainer.lock().unlock();
+    }
+    byte[] bytes = record.toBytes();
+    context().forward(new Record<>(syncKey, new Outbound.SyncOut(bytes), now));
+    lastSyncVersion = record.modelVersion();
+    syncPublished.increment();
+    syncRecordSize.record(bytes.length);
+    publishTime.record(Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Mixes the mean of the other replicas' new parameters into this model, if there are any. */
+  private void mixReplicas(long now) {
+    long start = System.nanoTime();
+    Optional<ReplicaMixer.Mean> next;
+    try (KeyValueIterator<String, byte[]> it = syncStore.all()) {
+      next = mixer.next(it, model.fingerprint(), parameterCount);
+    }
+    if (next.isEmpty()) {
+      return;
+    }
+    ReplicaMixer.Mean mean = next.get();
+    trainer.lock().lock();
+    try {
+      model.mixDenseParameters(mean.fingerprint(), mean.parameters(), sync.mixingRate());
+    } finally {
+      trainer.lock().unlock();
+    }
+    denseChanged = true;
+    syncMixed.increment();
+    syncLag.record(Duration.ofMillis(Math.max(0, now - mean.newestPublishedAtMs())));
+    mixTime.record(Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Applies the promotions other stream tasks published since the last tick; never publishes. */
+  private void followTransfers() {
+    List<TransferUpdate> promotions;
+    try (KeyValueIterator<String, byte[]> it = transferStore.all()) {
+      promotions = follower.newPromotions(it);
+    }
+    String scope = context().taskId().toString();
+    for (TransferUpdate update : promotions) {
+      if (model.tasks().stream().noneMatch(t -> t.name().equals(update.task()))) {
+        continue;
+      }
+      if (trainer.followPromotion(update.task())) {
+        denseChanged = true;
+        TandemMeters.transferApplied(meters, update.task()).increment();
+        LOG.info("stream task {}: applied the promotion {} of task '{}' (boosted tower, fresh"
+            + " drift warm-up)", scope, update.id(), update.task());
+      } else {
+        LOG.info("stream task {}: not following the promotion {}: no drift watch here, or this"
+            + " stream task's own candidate for task '{}' is in shadow", scope, update.id(),
+            update.task());
+      }
+    }
+  }
+
   /**
    * Counts drift alarms and publishes transfer updates (key = task) with the batch's last record
    * timestamp.
@@ -273,18 +510,28 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       context().forward(new Record<>(u.task(), new Outbound.TransferOut(u), timestamp));
       TandemMeters.transferUpdates(meters, u.task(), u.action().json(), u.decision().json())
           .increment();
-      LOG.info("stream task {}: transfer on task '{}' {} (sources {}, {} incumbent {}{}; model"
-          + " version {})", scope, u.task(), u.decision().json(), event.sources(), u.metric(),
+      LOG.info("stream task {}: {} on task '{}' {} (sources {}, {} incumbent {}{}; model"
+          + " version {})", scope, u.action().json(), u.task(), u.decision().json(),
+          event.sources(), u.metric(),
           u.incumbentMetric(), u.candidateMetric() == null ? "" : " candidate "
           + u.candidateMetric(), u.modelVersion());
     }
   }
 
   /**
-   * The before-commit action: writes the dense blob if a batch was learned since the last write.
-   * Runs on the stream thread while Kafka Streams commits this task.
+   * The before-commit action: writes the events still buffered if the buffer changed since the
+   * last commit (or deletes the entry when none are), and the dense blob if a batch was learned
+   * since the last write. Runs on the stream thread while Kafka Streams commits this task.
    */
-  private void saveDenseIfChanged() {
+  private void saveOnCommit() {
+    if (bufferChanged) {
+      if (buffer.isEmpty()) {
+        denseStore.delete(ModelStores.PENDING_KEY);
+      } else {
+        denseStore.put(ModelStores.PENDING_KEY, PendingEvents.encode(buffer, eventCodec));
+      }
+      bufferChanged = false;
+    }
     if (!denseChanged) {
       return;
     }
@@ -299,53 +546,35 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     ModelStores.saveDense(dense, denseStore);
     watch.ifPresent(state -> denseStore.put(ModelStores.WATCH_KEY, state));
+    if (model.tasks().size() > tasks.size()) {
+      denseStore.put(ModelShape.STORE_KEY, ModelShape.encode(model));
+    }
     denseChanged = false;
   }
 
   @Override
   public void close() {
-    hooks.unregister(context().taskId(), saveDense);
+    hooks.unregister(context().taskId(), saveOnCommit);
     if (live != null) {
       models.unregister(live);
     }
   }
 
   private void reloadPending() {
-    long last = -1;
-    List<Long> unreadable = new ArrayList<>();
-    try (KeyValueIterator<Long, byte[]> it = pendingStore.all()) {
-      while (it.hasNext()) {
-        KeyValue<Long, byte[]> entry = it.next();
-        last = Math.max(last, entry.key);
-        ByteBuffer bytes = ByteBuffer.wrap(entry.value);
-        long timestamp = bytes.getLong();
-        byte[] json = new byte[bytes.remaining()];
-        bytes.get(json);
-        Decoded<LabelledEvent> decoded = eventCodec.decode(json);
-        if (decoded instanceof Decoded.Valid<LabelledEvent> valid) {
-          buffer.add(new Pending(entry.key, timestamp, valid.value()));
-        } else {
-          LOG.warn("dropping a buffered event of stream task {} that no longer validates (the"
-              + " task list changed?): {}", context().taskId(),
-              ((Decoded.Invalid<LabelledEvent>) decoded).rejection().message());
-          unreadable.add(entry.key);
-        }
-      }
+    byte[] stored = denseStore.get(ModelStores.PENDING_KEY);
+    if (stored == null) {
+      return;
     }
-    unreadable.forEach(pendingStore::delete);
-    buffer.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
-    nextSequence = last + 1;
+    PendingEvents.Restored restored = PendingEvents.decode(stored, eventCodec);
+    for (String problem : restored.rejected()) {
+      LOG.warn("dropping a buffered event of stream task {} that no longer validates (the task"
+          + " list changed?): {}", context().taskId(), problem);
+    }
+    buffer.addAll(restored.entries());
+    bufferChanged = !restored.rejected().isEmpty();
     if (!buffer.isEmpty()) {
       LOG.info("stream task {}: {} buffered events restored, model version {}",
           context().taskId(), buffer.size(), model.version());
     }
   }
-
-  private byte[] encodePending(long timestamp, LabelledEvent event) {
-    byte[] json = eventCodec.encode(event);
-    return ByteBuffer.allocate(Long.BYTES + json.length).putLong(timestamp).put(json).array();
-  }
-
-  /** A buffered event: its pending-store key, its record timestamp, the event. */
-  private record Pending(long sequence, long timestamp, LabelledEvent event) {}
 }

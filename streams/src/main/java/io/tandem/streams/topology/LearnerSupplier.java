@@ -5,6 +5,8 @@ import io.tandem.model.ModelConfig;
 import io.tandem.model.TaskSpec;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
+import io.tandem.streams.config.SyncConfig;
+import io.tandem.streams.tasks.DynamicTaskCatalog;
 import io.tandem.model.transfer.TransferConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -27,10 +29,13 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final TransferConfig transfer;
   private final Duration snapshotInterval;
   private final BeforeCommitHooks hooks = new BeforeCommitHooks();
+  private final SyncConfig sync;
+  private final DynamicTaskCatalog catalog;
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
       JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters,
-      TransferConfig transfer, Duration snapshotInterval) {
+      TransferConfig transfer, Duration snapshotInterval, SyncConfig sync,
+      DynamicTaskCatalog catalog) {
     this.modelConfig = modelConfig;
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -40,12 +45,14 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     this.meters = meters;
     this.transfer = transfer;
     this.snapshotInterval = snapshotInterval;
+    this.sync = sync;
+    this.catalog = catalog;
   }
 
   @Override
   public Processor<String, Inbound, String, Outbound> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters, transfer, snapshotInterval, hooks);
+        meters, transfer, snapshotInterval, hooks, sync, catalog);
   }
 
   @Override
@@ -53,7 +60,6 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
     stores.add(ModelStores.rows());
     stores.add(ModelStores.dense(hooks));
-    stores.add(ModelStores.pending());
     return stores;
   }
 }

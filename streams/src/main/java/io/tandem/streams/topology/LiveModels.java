@@ -8,6 +8,7 @@ import io.tandem.streams.learning.WindowedTaskMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -200,6 +201,24 @@ public final class LiveModels implements PredictionService {
       return m.trainer().tasks();
     }
     return List.of();
+  }
+
+  /**
+   * Each local stream task's dense parameters ({@code MultiTaskModel#denseParameters}), copied
+   * under its trainer's lock, by stream task id in partition order: for comparing replicas
+   * (scale-out tests, diagnostics).
+   */
+  public Map<String, double[]> denseParameters() {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (LiveModel m : sorted()) {
+      m.trainer().lock().lock();
+      try {
+        out.put(m.id(), m.model().denseParameters());
+      } finally {
+        m.trainer().lock().unlock();
+      }
+    }
+    return out;
   }
 
   /** Number of local models. */

@@ -25,18 +25,19 @@ import org.apache.kafka.streams.state.Stores;
  *       (dense parameters, optimizer and weighting state, a transfer candidate in shadow,
  *       counters, version); and, when drift is watched, key {@link #WATCH_KEY}, value the drift
  *       watch's state ({@link PrequentialTrainer#exportWatchState()}).
- *   <li>{@link #PENDING_STORE}: the events buffered for the next micro-batch, key a per-task
- *       sequence number (big-endian long, so iteration is arrival order), value the record
- *       timestamp (8 bytes, big-endian) followed by the event's contract JSON. An event is
- *       buffered here before its offset can be committed and deleted when its batch is learned,
- *       so a crash or rebalance between commit and batch neither loses nor repeats it.
+ *   <li>{@link #DENSE_STORE} also holds, under key {@link #PENDING_KEY}, the events buffered for
+ *       the next micro-batch at the moment of a commit ({@link PendingEvents} format), and no such
+ *       entry when none are: an event whose offset is committed before its batch is learned is
+ *       thus committed with the model, so a crash or rebalance between commit and batch neither
+ *       loses nor repeats it.
  * </ul>
- * All three are persistent (RocksDB), changelogged (compacted topics
- * {@code <application.id>-<store>-changelog}) and cached. Rows and pending events are written
- * after every micro-batch; the dense blob (about 1 MB, whose serialisation costs more than half
- * a 64-event training step) is written once per commit, by the {@link BeforeCommitHooks
- * before-commit action} the learner registers and the {@link SaveOnCommitStore} around the dense
- * store runs, so it still commits together with the rows. Under {@code exactly_once_v2} store
+ * Both are persistent (RocksDB), changelogged (compacted topics
+ * {@code <application.id>-<store>-changelog}) and cached. Rows are written after every
+ * micro-batch; the dense blob (about 1 MB, whose serialisation costs more than half a 64-event
+ * training step) and the pending events are written once per commit, by the
+ * {@link BeforeCommitHooks before-commit action} the learner registers and the
+ * {@link SaveOnCommitStore} around the dense store runs, so they commit together with the rows
+ * (one write per commit instead of a put and a delete per event, as a store of its own cost). Under {@code exactly_once_v2} store
  * updates, predictions and input offsets commit in one transaction.
  */
 public final class ModelStores {
@@ -45,8 +46,6 @@ public final class ModelStores {
   public static final String ROWS_STORE = "tandem-model-rows";
   /** Name of the dense-state store. */
   public static final String DENSE_STORE = "tandem-model-dense";
-  /** Name of the store of buffered, not yet learned events. */
-  public static final String PENDING_STORE = "tandem-pending-events";
   /** The key of the model's dense blob in {@link #DENSE_STORE}. */
   public static final String DENSE_KEY = "dense";
   /**
@@ -55,6 +54,11 @@ public final class ModelStores {
    * model version.
    */
   public static final String WATCH_KEY = "drift-watch";
+  /**
+   * The key of the events buffered, not yet learned, at the last commit in {@link #DENSE_STORE}
+   * (absent when none were).
+   */
+  public static final String PENDING_KEY = "pending-events";
 
   /**
    * Largest dense blob, in bytes (16 MiB), that the dense store's changelog accepts: the
@@ -89,11 +93,6 @@ public final class ModelStores {
             Serdes.String(), Serdes.ByteArray()), hooks).withCachingEnabled()
         .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
             String.valueOf(MAX_DENSE_BYTES + DENSE_RECORD_OVERHEAD)));
-  }
-
-  static StoreBuilder<KeyValueStore<Long, byte[]>> pending() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled();
   }
 
   /**

@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * What the learning processor emits: a prediction (to {@code topics.predictions}, key = user), a
- * transfer update (to {@code topics.transfer-updates}, key = task) or a model snapshot (to
- * {@code topics.model}, key = stream task). The topology splits the learner's output by type.
+ * transfer update (to {@code topics.transfer-updates}, key = task), a model snapshot (to
+ * {@code topics.model}, key = stream task) or the dense parameters for replica sync (to
+ * {@code topics.model-sync}). The topology splits the learner's output by type.
  */
 sealed interface Outbound {
 
@@ -32,6 +33,17 @@ sealed interface Outbound {
   record SnapshotOut(byte[] snapshot) implements Outbound {
     public SnapshotOut {
       Objects.requireNonNull(snapshot, "snapshot");
+    }
+  }
+
+  /**
+   * A stream task's dense parameters for replica sync ({@link io.tandem.streams.sync.SyncRecord}
+   * bytes, to {@code topics.model-sync}, key = {@code <application.id>/<stream task>}). Only
+   * carried, never compared.
+   */
+  record SyncOut(byte[] record) implements Outbound {
+    public SyncOut {
+      Objects.requireNonNull(record, "record");
     }
   }
 }

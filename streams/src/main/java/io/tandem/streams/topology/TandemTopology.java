@@ -16,6 +16,9 @@ import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.config.Topics;
 import io.tandem.streams.learning.ModelConfigMapper;
+import io.tandem.streams.sync.ReplicaSync;
+import io.tandem.streams.tasks.DynamicTaskCatalog;
+import io.tandem.streams.tasks.TaskDeclarationStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -43,8 +47,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                 └─ other key ─ events-by-user (repartition) ─┤
  * requests topic ─ requests-source ─ requests-decode ─ (same three ways) ─────────────────────┤
  *                                                                                            ▼
- *                            learner (stores tandem-model-rows, tandem-model-dense,
- *                                     tandem-pending-events) ─ predictions-sink ─▶ predictions
+ *                            learner (stores tandem-model-rows, tandem-model-dense)
+ *                                     ─ predictions-sink ─▶ predictions
  * </pre>
  *
  * <p>Every input is consumed as raw bytes, so no deserialization error can reach Kafka Streams:
@@ -61,6 +65,19 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * wall-clock punctuator after {@code learner.batch.linger.ms}), predict-then-learn, one
  * prediction per event; requests answered at once. The topology names every node, store and
  * internal topic (a golden test of {@link Topology#describe()} guards them).
+ *
+ * <p>With replica sync on ({@code sync.interval.ms > 0}) the learner also emits its dense
+ * parameters ({@code model-sync-sink} to {@code topics.model-sync}), and two global stores
+ * ({@link ReplicaSync#SYNC_STORE} over {@code topics.model-sync}, {@link ReplicaSync#TRANSFER_STORE}
+ * over {@code topics.transfer-updates}) let every stream task read what all of them published;
+ * with sync off (the default) the topology is exactly as without the feature.
+ *
+ * <p>Tasks declared at runtime: a global store ({@link TaskDeclarationStore#STORE}, source
+ * {@code tasks-source}, processor {@code tasks-catalog}) follows the compacted
+ * {@code topics.tasks} topic (which must exist) into a {@link DynamicTaskCatalog} that the
+ * decoding codecs consult, so an event for a task is dead-lettered ({@code unknown_task}) until
+ * the task is declared and accepted from then on; the learner grows its model by the new task at
+ * its next batch and onboards it ({@code onboard} transfer updates).
  *
  * <p>{@link #build} does no I/O; it is a pure function of its arguments.
  */
@@ -89,7 +106,8 @@ public final class TandemTopology {
     Topics topics = config.topics();
     List<TaskSpec> tasks = config.taskSettings().stream().map(TaskSettings::spec).toList();
     ModelConfig modelConfig = modelConfig(config);
-    TaskCatalog catalog = catalog(config);
+    // Configured tasks plus those declared on topics.tasks while running (TaskDeclarationStore).
+    DynamicTaskCatalog catalog = new DynamicTaskCatalog(catalog(config));
     JsonCodec<LabelledEvent> eventCodec = Codecs.labelledEvents(catalog, config.maxRecordBytes());
     JsonCodec<PredictionRequest> requestCodec =
         Codecs.requests(catalog, config.maxRecordBytes());
@@ -112,15 +130,22 @@ public final class TandemTopology {
         byUser(events, "events", topics.deadLetter(), RepartitionSerde.events(eventCodec))
             .merge(byUser(requests, "requests", topics.deadLetter(),
                 RepartitionSerde.requests(requestCodec)), Named.as("learner-input"));
-    Map<String, KStream<String, Outbound>> outputs = learnerInput
+    BranchedKStream<String, Outbound> split = learnerInput
         .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
             config.batchLinger(), eventCodec, models, meters, config.transfer(),
-            config.snapshotInterval()), Named.as(LEARNER))
+            config.snapshotInterval(), config.sync(), catalog), Named.as(LEARNER))
         .split(Named.as("learner-output-"))
         .branch((key, out) -> out instanceof Outbound.PredictionOut, Branched.as("predictions"))
         .branch((key, out) -> out instanceof Outbound.TransferOut,
-            Branched.as("transfer-updates"))
-        .defaultBranch(Branched.as("snapshots"));
+            Branched.as("transfer-updates"));
+    if (config.sync().enabled()) {
+      // Replica sync: the parameters out, and both sync topics in through global stores.
+      split = split.branch((key, out) -> out instanceof Outbound.SyncOut,
+          Branched.as("model-sync"));
+      ReplicaSync.addGlobalStores(builder, topics);
+    }
+    Map<String, KStream<String, Outbound>> outputs =
+        split.defaultBranch(Branched.as("snapshots"));
     outputs.get("learner-output-predictions")
         .mapValues(out -> ((Outbound.PredictionOut) out).prediction(),
             Named.as("predictions-unwrap"))
@@ -135,7 +160,13 @@ public final class TandemTopology {
         .mapValues(out -> ((Outbound.SnapshotOut) out).snapshot(), Named.as("snapshots-unwrap"))
         .to(topics.model(), Produced.with(Serdes.String(), Serdes.ByteArray())
             .withName("snapshots-sink"));
-    return builder.build();
+    if (config.sync().enabled()) {
+      outputs.get("learner-output-model-sync")
+          .mapValues(out -> ((Outbound.SyncOut) out).record(), Named.as("model-sync-unwrap"))
+          .to(topics.modelSync(), Produced.with(Serdes.String(), Serdes.ByteArray())
+              .withName("model-sync-sink"));
+    }
+    return TaskDeclarationStore.addTo(builder.build(), topics.tasks(), catalog, meters);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.tandem.model.TaskKind;
+import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.TaskCatalog;
 import io.tandem.schemas.TaskDeclaration;
 import java.io.IOException;
@@ -337,7 +338,7 @@ class TandemConfigTest {
       assertThat(config.taskSettings().get(1).topic()).isEqualTo(Optional.of("ratings"));
       assertThat(config.topics().perTaskEventTopics()).containsExactlyEntriesOf(Map.of("preference", "ratings"));
       assertThat(config.topics().eventTopics()).containsExactly("tandem.events", "ratings");
-      assertThat(config.topics().all()).startsWith("tandem.events", "ratings").hasSize(8).contains("tandem.model");
+      assertThat(config.topics().all()).startsWith("tandem.events", "ratings").hasSize(9).contains("tandem.model", "tandem.model-sync");
     }
   }
 
@@ -350,6 +351,30 @@ class TandemConfigTest {
     }
     for (String setting : TandemConfigDef.taskSettingNames()) {
       assertThat(table).contains("| `task.<name>." + setting + "` |");
+    }
+  }
+
+  @Nested
+  class TransferRecipe {
+
+    @Test
+    void shouldDefaultToTheModelsMeasuredRelearningBoostAndMapTheKeys() {
+      TransferConfig defaults = TandemConfig.load(null, Map.of(), Map.of()).transfer();
+      TransferConfig set = TandemConfig.load(null, Map.of(), Map.of(
+          "transfer.relearn.embedding.boost", "5", "transfer.relearn.shared.boost", "2",
+          "transfer.relearn.events", "1000")).transfer();
+
+      assertThat(defaults).isEqualTo(TransferConfig.defaults());
+      assertThat(set).isEqualTo(TransferConfig.defaults().withRelearning(5.0, 2.0, 1_000));
+    }
+
+    @Test
+    void shouldRejectAnOutOfRangeRelearningBoostNamingKeyValueAndRule() {
+      assertThatThrownBy(() -> TandemConfig.load(null, Map.of(),
+          Map.of("transfer.relearn.shared.boost", "0.5")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("Invalid value 0.5 for configuration transfer.relearn.shared.boost:"
+              + " Value must be at least 1.0");
     }
   }
 }

@@ -29,8 +29,10 @@ class ModelConfigMapperTest {
         Map.entry("hidden.sizes", "32, 16"),
         Map.entry("experts", "3"),
         Map.entry("expert.size", "24"),
+        Map.entry("task.experts", "2"),
         Map.entry("tower.size", "8"),
         Map.entry("product.features", "false"),
+        Map.entry("wide", "false"),
         Map.entry("context.categorical", "device,country"),
         Map.entry("context.numeric", "hour"),
         Map.entry("optimizer", "adam"),
@@ -56,8 +58,10 @@ class ModelConfigMapperTest {
     assertThat(c.hiddenSizes()).containsExactly(32, 16);
     assertThat(c.experts()).isEqualTo(3);
     assertThat(c.expertSize()).isEqualTo(24);
+    assertThat(c.taskExperts()).isEqualTo(2);
     assertThat(c.towerSize()).isEqualTo(8);
     assertThat(c.productFeatures()).isFalse();
+    assertThat(c.wide()).isFalse();
     assertThat(c.categoricalFields()).containsExactly("device", "country");
     assertThat(c.numericFields()).containsExactly("hour");
     assertThat(c.optimizer()).isEqualTo(ModelConfig.OptimizerKind.ADAM);
@@ -73,6 +77,15 @@ class ModelConfigMapperTest {
     assertThat(c.affinityInterval()).isEqualTo(5);
     assertThat(c.seed()).isEqualTo(7L);
     assertThat(c.taskWeights()).isEqualTo(Map.of("ctr", 2.0, "preference", 0.5));
+  }
+
+  @Test
+  void shouldSelectTheCgcArchitecture() {
+    // When
+    ModelConfig c = ModelConfigMapper.map(Map.of("architecture", "cgc"), Map.of());
+
+    // Then
+    assertThat(c.architecture()).isEqualTo(ModelConfig.Architecture.CGC);
   }
 
   @Test

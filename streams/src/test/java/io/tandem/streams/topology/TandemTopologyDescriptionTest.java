@@ -35,7 +35,7 @@ class TandemTopologyDescriptionTest {
     assertThat(GOLDEN).exists();
     assertThat(description).isEqualTo(Files.readString(GOLDEN, StandardCharsets.UTF_8));
     assertThat(description).contains(ModelStores.ROWS_STORE, ModelStores.DENSE_STORE,
-        ModelStores.PENDING_STORE, "events-by-user-repartition",
+        "events-by-user-repartition",
         "requests-by-user-repartition");
   }
 }

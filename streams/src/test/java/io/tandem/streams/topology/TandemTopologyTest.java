@@ -273,16 +273,24 @@ class TandemTopologyTest {
   }
 
   @Test
-  void shouldKeepBufferedEventsInThePendingStoreUntilTheirBatchIsLearned() {
+  void shouldCommitBufferedEventsWithTheModelUntilTheirBatchIsLearned() {
+    // Given: two events, fewer than a batch (the driver commits after every record)
     pipeEvent(0);
     pipeEvent(1);
-    KeyValueStore<Long, byte[]> pending = driver.getKeyValueStore(ModelStores.PENDING_STORE);
-    assertThat(count(pending)).isEqualTo(2);
+    KeyValueStore<String, byte[]> dense = driver.getKeyValueStore(ModelStores.DENSE_STORE);
 
+    // Then: the commit stored them, in order, next to the model
+    PendingEvents.Restored stored = PendingEvents.decode(dense.get(ModelStores.PENDING_KEY),
+        Codecs.labelledEvents(config.tasks()));
+    assertThat(stored.rejected()).isEmpty();
+    assertThat(stored.entries()).extracting(e -> e.event().id()).containsExactly("e-0", "e-1");
+
+    // When: the linger flushes the batch and the next commit runs
     driver.advanceWallClockTime(LINGER);
 
-    assertThat(pending.get(0L)).isNull();
-    assertThat(pending.get(1L)).isNull();
+    // Then: learned, so no longer stored as pending
+    assertThat(predictions.readRecordsToList()).hasSize(2);
+    assertThat(dense.get(ModelStores.PENDING_KEY)).isNull();
   }
 
   @Test

@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Training throughput of {@link MultiTaskModel#learn}, one trainer thread, in events per second:
- * the issue's reference network (dim 32; MMoE 4 experts x 64 or shared-bottom 64-64; towers 32;
- * two tasks, one binary and one regression; Adagrad) at micro-batch sizes 1, 64 and 256.
+ * the issue's reference network (dim 32; MMoE 4 experts x 64, shared-bottom 64-64 or CGC 4 shared
+ * experts x 64 plus 1 private expert per task; towers 32 with the wide input; two tasks, one
+ * binary and one regression; Adagrad) at micro-batch sizes 1, 64 and 256.
  *
  * <p>Each invocation learns {@value #EVENTS} events, cut into micro-batches of the given size,
  * so the score (operations = events) is events per second whatever the batch size. The events
@@ -44,8 +45,8 @@ public class LearnBenchmark {
   /** Events learned per benchmark invocation. */
   static final int EVENTS = 1_024;
 
-  /** Shared part: {@code MMOE} or {@code SHARED_BOTTOM}. */
-  @Param({"MMOE", "SHARED_BOTTOM"})
+  /** Shared part: {@code MMOE}, {@code SHARED_BOTTOM} or {@code CGC}. */
+  @Param({"MMOE", "SHARED_BOTTOM", "CGC"})
   public String architecture;
 
   /** Micro-batch size. */
