@@ -12,7 +12,6 @@ import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.model.transfer.TransferConfig;
 import io.tandem.model.transfer.TransferEvent;
-import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
@@ -22,10 +21,6 @@ import io.tandem.streams.config.SyncConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.learning.TransferUpdates;
 import io.tandem.streams.metrics.TandemMeters;
-import io.tandem.streams.sync.ReplicaMixer;
-import io.tandem.streams.sync.ReplicaSync;
-import io.tandem.streams.sync.SyncRecord;
-import io.tandem.streams.sync.TransferFollower;
 import io.tandem.streams.tasks.DynamicTaskCatalog;
 import io.tandem.streams.tasks.ModelShape;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +38,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +59,8 @@ import org.slf4j.LoggerFactory;
  * learned in that commit's model or stored with it. {@link #close} unregisters the model and the
  * hook.
  *
- * <p>Replica sync ({@link SyncConfig#enabled()}, package {@code io.tandem.streams.sync}): a
- * second wall-clock punctuator every {@code sync.interval.ms} publishes the dense parameters
- * (if the model learned since; key {@code <application.id>/<stream task>}), mixes in the mean of
- * the other stream tasks' newer parameters from the {@link ReplicaSync#SYNC_STORE global sync
- * store}, and applies the promotions other stream tasks published
- * ({@link ReplicaSync#TRANSFER_STORE}), all between two batches.
+ * <p>Replica sync ({@link SyncConfig#enabled()}): a second wall-clock punctuator every
+ * {@code sync.interval.ms} runs a {@link ReplicaSyncStep} between two batches.
  *
  * <p>Tasks declared at runtime ({@link DynamicTaskCatalog}): before a batch or a request, if the
  * catalog accepted a task the model lacks, the model grows by it
@@ -116,19 +106,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private Timer trainTime;
   private Timer requestLatency;
   // Replica sync; set in init only when sync is enabled.
-  private KeyValueStore<String, byte[]> syncStore;
-  private KeyValueStore<String, byte[]> transferStore;
-  private ReplicaMixer mixer;
-  private TransferFollower follower;
-  private String syncKey;
-  private int parameterCount;
-  private long lastSyncVersion = -1;
-  private Counter syncPublished;
-  private Counter syncMixed;
-  private Timer syncLag;
-  private Timer publishTime;
-  private Timer mixTime;
-  private DistributionSummary syncRecordSize;
+  private ReplicaSyncStep syncStep;
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
@@ -187,7 +165,12 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
           now -> publishSnapshot(now));
     }
     if (sync.enabled()) {
-      initSync(context);
+      syncStep = new ReplicaSyncStep(context, sync, meters, tasks);
+      context.schedule(sync.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+        if (syncStep.tick(now, trainer, model)) {
+          denseChanged = true;
+        }
+      });
     }
   }
 
@@ -352,7 +335,6 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       }
       ModelStores.saveRows(dirty, rowsStore);
       model = trainer.addTask(task, declared.weight());
-      parameterCount = model.denseParameters().length;
       denseChanged = true;
       registerTaskMeters(task);
       models.unregister(live);
@@ -384,106 +366,6 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     TandemMeters.taskGauge(meters, TandemMeters.TASK_LOSS_WEIGHT, name, models,
         m -> m.lossWeight(name));
-  }
-
-  // ---------------------------------------------------------------- replica sync
-
-  private void initSync(ProcessorContext<String, Outbound> context) {
-    syncStore = context.getStateStore(ReplicaSync.SYNC_STORE);
-    transferStore = context.getStateStore(ReplicaSync.TRANSFER_STORE);
-    String scope = context.taskId().toString();
-    syncKey = SyncRecord.key(context.applicationId(), scope);
-    mixer = new ReplicaMixer(context.applicationId(), scope);
-    try (KeyValueIterator<String, byte[]> it = transferStore.all()) {
-      follower = new TransferFollower(scope, Codecs.transferUpdates(Integer.MAX_VALUE), it);
-    }
-    parameterCount = model.denseParameters().length;
-    syncPublished = TandemMeters.syncPublished(meters);
-    syncMixed = TandemMeters.syncMixed(meters);
-    syncLag = TandemMeters.syncLag(meters);
-    publishTime = TandemMeters.syncTime(meters, "publish");
-    mixTime = TandemMeters.syncTime(meters, "mix");
-    syncRecordSize = TandemMeters.syncRecordSize(meters);
-    for (TaskSpec task : tasks) {
-      TandemMeters.transferApplied(meters, task.name());
-    }
-    context.schedule(sync.interval(), PunctuationType.WALL_CLOCK_TIME, this::sync);
-  }
-
-  /** One sync tick: publish, mix, follow transfers (see the class comment). */
-  private void sync(long now) {
-    publishParameters(Math.max(0, now));
-    mixReplicas(Math.max(0, now));
-    followTransfers();
-  }
-
-  /** Publishes the dense parameters if the model learned since the last publication. */
-  private void publishParameters(long now) {
-    long start = System.nanoTime();
-    SyncRecord record;
-    trainer.lock().lock();
-    try {
-      if (model.version() == lastSyncVersion) {
-        return;
-      }
-      record = new SyncRecord(model.fingerprint(), model.version(), model.events(), now,
-          model.denseParameters());
-    } finally {
-      trainer.lock().unlock();
-    }
-    byte[] bytes = record.toBytes();
-    context().forward(new Record<>(syncKey, new Outbound.SyncOut(bytes), now));
-    lastSyncVersion = record.modelVersion();
-    syncPublished.increment();
-    syncRecordSize.record(bytes.length);
-    publishTime.record(Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  /** Mixes the mean of the other replicas' new parameters into this model, if there are any. */
-  private void mixReplicas(long now) {
-    long start = System.nanoTime();
-    Optional<ReplicaMixer.Mean> next;
-    try (KeyValueIterator<String, byte[]> it = syncStore.all()) {
-      next = mixer.next(it, model.fingerprint(), parameterCount);
-    }
-    if (next.isEmpty()) {
-      return;
-    }
-    ReplicaMixer.Mean mean = next.get();
-    trainer.lock().lock();
-    try {
-      model.mixDenseParameters(mean.fingerprint(), mean.parameters(), sync.mixingRate());
-    } finally {
-      trainer.lock().unlock();
-    }
-    denseChanged = true;
-    syncMixed.increment();
-    syncLag.record(Duration.ofMillis(Math.max(0, now - mean.newestPublishedAtMs())));
-    mixTime.record(Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  /** Applies the promotions other stream tasks published since the last tick; never publishes. */
-  private void followTransfers() {
-    List<TransferUpdate> promotions;
-    try (KeyValueIterator<String, byte[]> it = transferStore.all()) {
-      promotions = follower.newPromotions(it);
-    }
-    String scope = context().taskId().toString();
-    for (TransferUpdate update : promotions) {
-      if (model.tasks().stream().noneMatch(t -> t.name().equals(update.task()))) {
-        continue;
-      }
-      if (trainer.followPromotion(update.task())) {
-        denseChanged = true;
-        TandemMeters.transferApplied(meters, update.task()).increment();
-        LOG.info("stream task {}: applied the promotion {} of task '{}' (boosted tower, fresh"
-            + " drift warm-up)", scope, update.id(), update.task());
-      } else {
-        LOG.info("stream task {}: not following the promotion {}: no drift watch here, or this"
-            + " stream task's own candidate for task '{}' is in shadow", scope, update.id(),
-            update.task());
-      }
-    }
   }
 
   /**

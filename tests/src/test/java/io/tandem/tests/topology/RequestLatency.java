@@ -9,6 +9,7 @@ import io.tandem.tests.support.TandemRun;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * production). A paced producer sends prediction requests at {@value #REQUESTS_PER_SECOND}/s for
  * {@value #SECONDS} s after a {@value #WARMUP_SECONDS} s warm-up (measured: a fresh JVM builds
  * a backlog of seconds during its first ~15 s, JIT compilation of the broker, the clients and
- * Tandem, and drains it by ~20 s; the per-5-second lines printed show it); a consumer reads the
+ * Tandem, drains it by ~20 s, and its p99 still falls for another ~20 s; the per-5-second lines
+ * printed show it); a consumer reads the
  * predictions topic and records, per request prediction, the time from the request's record
  * timestamp (its producer's send time) to the consumer receiving the prediction, in an
  * HdrHistogram. So the figure is end to end: producer, broker, Kafka Streams, the learner (a
@@ -49,14 +51,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * visible to a {@code read_committed} consumer only at a commit (every 100 ms by default).
  *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.RequestLatency} with
- * {@code OMP_NUM_THREADS=1}; optional argument: guarantees, comma-separated.
+ * {@code OMP_NUM_THREADS=1}; optional arguments: guarantees, comma-separated, and background
+ * labelled events per second; any Tandem or Kafka setting as {@code -Dset.KEY=VALUE}.
  */
 public final class RequestLatency {
 
   private static final int REQUESTS_PER_SECOND = 2_000;
   private static final int DEFAULT_EVENTS_PER_SECOND = 500;
   private static final int SECONDS = 30;
-  private static final int WARMUP_SECONDS = 20;
+  private static final int WARMUP_SECONDS = 45;
   private static final int PARTITIONS = 2;
 
   private RequestLatency() {}
@@ -77,7 +80,7 @@ public final class RequestLatency {
   private static String run(String guarantee, int eventsPerSecond) throws Exception {
     TandemRun run = new TandemRun("latency", PARTITIONS).createTopics();
     ModelConfig model = ModelConfig.defaults();
-    TandemConfig config = run.config(Files.createTempDirectory("tandem-latency"), Map.of(
+    Map<String, String> settings = new HashMap<>(Map.of(
         "processing.guarantee", guarantee,
         // Tandem's defaults, not TandemRun's small test model and short commit interval:
         "commit.interval.ms", guarantee.startsWith("exactly") ? "100" : "1000",
@@ -86,6 +89,10 @@ public final class RequestLatency {
         "model.experts", String.valueOf(model.experts()),
         "model.expert.size", String.valueOf(model.expertSize()),
         "model.tower.size", String.valueOf(model.towerSize())));
+    // Overrides from the command line: -Dset.KEY=VALUE (e.g. -Dset.producer.linger.ms=1).
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("set."))
+        .forEach(k -> settings.put(k.substring(4), System.getProperty(k)));
+    TandemConfig config = run.config(Files.createTempDirectory("tandem-latency"), settings);
     AtomicBoolean stop = new AtomicBoolean();
     Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry());
