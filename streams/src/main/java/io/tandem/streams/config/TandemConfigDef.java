@@ -238,7 +238,7 @@ public final class TandemConfigDef {
                 + " ones; it also applies transfer promotions decided by the other stream tasks."
                 + " 0 = off (the default: one stream task needs none, and the topic must exist"
                 + " first); e.g. 10000 with several partitions or instances.")
-        .define(SYNC_MIXING_RATE, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+        .define(SYNC_MIXING_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
             "Weight a of the other stream tasks' mean parameters in a sync: theta <- (1 - a) *"
                 + " theta + a * mean (0 = publish only, 1 = adopt the mean).")
         .define(HTTP_BIND, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM,

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class SyncConfigTest {
 
   @Test
-  void shouldBeOffByDefaultWithHalfMixingAndTheDefaultTopic() {
+  void shouldBeOffByDefaultWithAFifthMixingAndTheDefaultTopic() {
     TandemConfig config = TandemConfig.defaults();
 
     assertThat(config.sync().enabled()).isFalse();
-    assertThat(config.sync().mixingRate()).isEqualTo(0.5);
+    assertThat(config.sync().mixingRate()).isEqualTo(0.2);
     assertThat(config.topics().modelSync()).isEqualTo("tandem.model-sync");
     assertThat(config.topics().all()).contains("tandem.model-sync");
     assertThat(config.topics().creationConfigs(1_000).get("tandem.model-sync"))

@@ -49,7 +49,7 @@ class ReplicaSyncIT {
    * is then the same in every run, and runs differ only in when the syncs fall.
    */
   private static final Map<String, String> SYNC_ON = Map.of(
-      "sync.interval.ms", "500", "sync.mixing.rate", "0.5",
+      "sync.interval.ms", "500", "sync.mixing.rate", "0.2",
       "learner.batch.size", "32", "learner.batch.linger.ms", "3000");
   private static final Map<String, String> SYNC_OFF = Map.of("sync.interval.ms", "0",
       "learner.batch.size", "32", "learner.batch.linger.ms", "3000");
@@ -57,23 +57,24 @@ class ReplicaSyncIT {
   private static final long SETTLE_MS = 2_000;
   /**
    * Largest relative distance {@code ||theta_i - theta_j|| / ||mean theta||} between two synced
-   * replicas after the last sync. Measured with this paced stream (2 cores, shared machine,
-   * load average 9-18), six runs: 0.011-0.023 synced vs 0.58-0.61 unsynced; the bound leaves
-   * 2.2x over the worst synced run and is 11x below the unsynced ones.
+   * replicas after the last sync. Measured with this paced stream (2 cores, shared machine):
+   * at mixing rate 0.2 (the default), two runs: 0.060 and 0.060 synced vs 0.61 unsynced (at 0.5,
+   * six runs: 0.011-0.023); the bound leaves 1.7x over the synced runs and is 6x below the
+   * unsynced ones.
    */
-  private static final double SYNCED_DISTANCE = 0.05;
-  /** Without sync the replicas must be at least this many times further apart (measured 25-55x). */
-  private static final double UNSYNCED_FACTOR = 10.0;
+  private static final double SYNCED_DISTANCE = 0.1;
+  /** Without sync the replicas must be at least this many times further apart (measured ~10x). */
+  private static final double UNSYNCED_FACTOR = 5.0;
   /**
-   * How close the two-instance click AUC must be to one instance's. Issue 8 asks for 0.01; that
-   * is NOT met reliably: over six runs |difference| was 0.018, 0.003, 0.002, 0.018, 0.019 and
-   * 0.002. The spread comes from wall-clock mixing, not from the instance count: each synced
-   * run mixes at other moments of learning (synced AUC 0.644-0.679 over those runs, one or two
-   * instances alike), while the unsynced runs, whose batches are deterministic, gave
-   * 0.682-0.685 every time. The bound is twice the largest difference measured; a broken sync
-   * (AUC towards 0.5) still fails it. The README reports the numbers.
+   * How close the two-instance click AUC must be to one instance's. Issue 8 asks for 0.01:
+   * measured at mixing rate 0.2 (the default), |difference| was 0.002 and 0.006 (two runs); at
+   * 0.5 it was not met reliably (six runs: 0.018, 0.003, 0.002, 0.018, 0.019, 0.002). The
+   * spread comes from wall-clock mixing, not from the instance count: each synced run mixes at
+   * other moments of learning, while unsynced runs, whose batches are deterministic, gave
+   * 0.682-0.685 every time. The bound leaves room for that timing noise on a loaded CI
+   * machine; a broken sync (AUC towards 0.5) fails it. The README reports the numbers.
    */
-  private static final double AUC_TOLERANCE = 0.04;
+  private static final double AUC_TOLERANCE = 0.03;
 
   @TempDir
   Path dirA;
