@@ -110,20 +110,14 @@ public final class TandemMeters {
 
   /** The {@link #EVENTS_CONSUMED} counter of {@code task}. */
   public static Counter eventsConsumed(MeterRegistry registry, String task) {
-    return Counter.builder(EVENTS_CONSUMED)
-        .description("Labelled events accepted by validation")
-        .baseUnit("events")
-        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
-        .register(registry);
+    return taggedCounter(registry, EVENTS_CONSUMED, "Labelled events accepted by validation",
+        "events", TAG_TASK, Objects.requireNonNull(task, "task"));
   }
 
   /** The {@link #EVENTS_TRAINED} counter of {@code task}. */
   public static Counter eventsTrained(MeterRegistry registry, String task) {
-    return Counter.builder(EVENTS_TRAINED)
-        .description("Labelled events the model has learned from")
-        .baseUnit("events")
-        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
-        .register(registry);
+    return taggedCounter(registry, EVENTS_TRAINED, "Labelled events the model has learned from",
+        "events", TAG_TASK, Objects.requireNonNull(task, "task"));
   }
 
   /**
@@ -132,11 +126,8 @@ public final class TandemMeters {
    * @param reason a rejection reason code (a bounded set, e.g. {@code malformed-json})
    */
   public static Counter eventsInvalid(MeterRegistry registry, String reason) {
-    return Counter.builder(EVENTS_INVALID)
-        .description("Input records routed to the dead-letter topic")
-        .baseUnit("records")
-        .tag(TAG_REASON, Objects.requireNonNull(reason, "reason"))
-        .register(registry);
+    return taggedCounter(registry, EVENTS_INVALID, "Input records routed to the dead-letter topic",
+        "records", TAG_REASON, Objects.requireNonNull(reason, "reason"));
   }
 
   /**
@@ -145,11 +136,8 @@ public final class TandemMeters {
    * @param source {@code event} or {@code request}
    */
   public static Counter predictionsPublished(MeterRegistry registry, String source) {
-    return Counter.builder(PREDICTIONS_PUBLISHED)
-        .description("Prediction records published")
-        .baseUnit("predictions")
-        .tag(TAG_SOURCE, Objects.requireNonNull(source, "source"))
-        .register(registry);
+    return taggedCounter(registry, PREDICTIONS_PUBLISHED, "Prediction records published",
+        "predictions", TAG_SOURCE, Objects.requireNonNull(source, "source"));
   }
 
   /** The {@link #BATCH_SIZE} distribution summary. */
@@ -375,11 +363,9 @@ public final class TandemMeters {
 
   /** The {@link #TRANSFER_APPLIED} counter of one task. */
   public static Counter transferApplied(MeterRegistry registry, String task) {
-    return Counter.builder(TRANSFER_APPLIED)
-        .description("Transfer promotions decided by another stream task and applied here")
-        .baseUnit("promotions")
-        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
-        .register(registry);
+    return taggedCounter(registry, TRANSFER_APPLIED,
+        "Transfer promotions decided by another stream task and applied here",
+        "promotions", TAG_TASK, Objects.requireNonNull(task, "task"));
   }
 
   /**
@@ -388,10 +374,15 @@ public final class TandemMeters {
    * @param outcome {@code accepted}, {@code unchanged} or {@code rejected}
    */
   public static Counter taskDeclarations(MeterRegistry registry, String outcome) {
-    return Counter.builder(TASK_DECLARATIONS)
-        .description("Task declarations read from the task topic, by outcome")
-        .baseUnit("declarations")
-        .tag(TAG_OUTCOME, Objects.requireNonNull(outcome, "outcome"))
-        .register(registry);
+    return taggedCounter(registry, TASK_DECLARATIONS,
+        "Task declarations read from the task topic, by outcome",
+        "declarations", TAG_OUTCOME, Objects.requireNonNull(outcome, "outcome"));
+  }
+
+  /** A counter with one tag; registering it again returns the existing one. */
+  private static Counter taggedCounter(MeterRegistry registry, String name, String description,
+      String baseUnit, String tagKey, String tagValue) {
+    return Counter.builder(name).description(description).baseUnit(baseUnit)
+        .tag(tagKey, tagValue).register(registry);
   }
 }

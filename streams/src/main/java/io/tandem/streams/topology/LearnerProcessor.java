@@ -216,13 +216,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     long start = System.nanoTime();
     PrequentialTrainer.BatchResult result = trainer.predictThenLearn(events);
-    Map<RowKey, byte[]> dirty;
-    trainer.lock().lock();
-    try {
-      dirty = model.drainDirtyRows();
-    } finally {
-      trainer.lock().unlock();
-    }
+    Map<RowKey, byte[]> dirty = drainDirtyRows();
     denseChanged = true;
     trainTime.record(Duration.ofNanos(System.nanoTime() - start));
     for (int i = 0; i < buffer.size(); i++) {
@@ -242,6 +236,16 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     batchSizes.record(buffer.size());
     buffer.clear();
     bufferChanged = true;
+  }
+
+  /** The embedding rows changed since the last drain, taken under the trainer's lock. */
+  private Map<RowKey, byte[]> drainDirtyRows() {
+    trainer.lock().lock();
+    try {
+      return model.drainDirtyRows();
+    } finally {
+      trainer.lock().unlock();
+    }
   }
 
   /**
@@ -326,14 +330,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
         continue;
       }
       TaskSpec task = DynamicTaskCatalog.spec(declared);
-      Map<RowKey, byte[]> dirty;
-      trainer.lock().lock();
-      try {
-        dirty = model.drainDirtyRows();
-      } finally {
-        trainer.lock().unlock();
-      }
-      ModelStores.saveRows(dirty, rowsStore);
+      ModelStores.saveRows(drainDirtyRows(), rowsStore);
       model = trainer.addTask(task, declared.weight());
       denseChanged = true;
       registerTaskMeters(task);
