@@ -5,7 +5,6 @@ import io.tandem.model.embedding.EmbeddingRow;
 import io.tandem.model.embedding.EmbeddingTable;
 import io.tandem.model.loss.Losses;
 import io.tandem.model.nn.Cgc;
-import io.tandem.model.nn.Mmoe;
 import io.tandem.model.nn.SharedBottom;
 import io.tandem.model.nn.SharedPart;
 import io.tandem.model.nn.Tower;
@@ -225,7 +224,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     this.towerWideSize = config.wide() ? inputSize : 0;
 
     this.shared = switch (config.architecture()) {
-      case MMOE -> new Mmoe(inputSize, config.experts(), config.expertSize(), taskCount);
+      case MMOE -> new Cgc(inputSize, config.experts(), 0, config.expertSize(), taskCount);
       case CGC -> new Cgc(inputSize, config.experts(), config.taskExperts(), config.expertSize(),
           taskCount);
       case SHARED_BOTTOM -> new SharedBottom(inputSize, config.hiddenSizes());

@@ -19,9 +19,14 @@ import java.util.SplittableRandom;
  * <p>Backward for task {@code t} and {@code d = dL/do_t}: {@code dL/dg_ti = d . h_{E_t[i]}};
  * through the softmax {@code dL/dz_ti = g_ti (dL/dg_ti - sum_j g_tj dL/dg_tj)}; into expert
  * {@code E_t[i]}, {@code g_ti d} behind its ReLU. A private expert of task {@code t} receives
- * gradient only from task {@code t}'s loss, which is what separates CGC from MMoE (MMoE is the
- * special case {@code P = 0}): each task keeps capacity that a conflicting task cannot pull
- * away (the "seesaw" the paper addresses), while the shared experts still transfer.
+ * gradient only from task {@code t}'s loss, which is what separates CGC from MMoE: each task
+ * keeps capacity that a conflicting task cannot pull away (the "seesaw" the paper addresses),
+ * while the shared experts still transfer.
+ *
+ * <p>MMoE (Ma et al., KDD 2018: {@code K} shared experts and one softmax gate per task,
+ * {@code o_t = sum_k g_tk h_k}) is exactly the special case {@code P = 0}, and Tandem's
+ * {@code mmoe} architecture is this class with no private experts: the layout is then the
+ * experts followed by the gates, initialised in that order.
  *
  * <p>Layout of the parameters, chosen so that a task added later appends its own block at the
  * end of the shared part: the {@code S} shared experts, then per task in task order its
@@ -66,17 +71,17 @@ public final class Cgc implements SharedPart {
   /**
    * @param inputSize width of the dense input, &gt;= 1
    * @param sharedExperts number of shared experts {@code S}, &gt;= 1
-   * @param taskExperts number of private experts per task {@code P}, &gt;= 1
+   * @param taskExperts number of private experts per task {@code P}, &gt;= 0 (0: MMoE)
    * @param expertSize width of every expert, &gt;= 1
    * @param taskCount number of tasks, &gt;= 1
    * @throws IllegalArgumentException for a count or width below its minimum
    */
   public Cgc(int inputSize, int sharedExperts, int taskExperts, int expertSize, int taskCount) {
-    if (inputSize < 1 || sharedExperts < 1 || taskExperts < 1 || expertSize < 1
+    if (inputSize < 1 || sharedExperts < 1 || taskExperts < 0 || expertSize < 1
         || taskCount < 1) {
       throw new IllegalArgumentException("cgc: inputSize " + inputSize + ", sharedExperts "
           + sharedExperts + ", taskExperts " + taskExperts + ", expertSize " + expertSize
-          + ", taskCount " + taskCount + " (each must be >= 1)");
+          + ", taskCount " + taskCount + " (taskExperts must be >= 0, the others >= 1)");
     }
     this.inputSize = inputSize;
     this.expertSize = expertSize;
@@ -174,7 +179,7 @@ public final class Cgc implements SharedPart {
     for (int t = 0; t < taskCount; t++) {
       double[] g = gateValues[t];
       gates[t].forward(params, input, 0, g, 0);
-      Mmoe.softmaxInPlace(g);
+      softmaxInPlace(g);
       double[] o = outputs[t];
       Arrays.fill(o, 0.0);
       for (int i = 0; i < g.length; i++) {
@@ -237,7 +242,7 @@ public final class Cgc implements SharedPart {
         for (int i = 0; i < width; i++) {
           softmaxScratch[i] = g[i][e];
         }
-        Mmoe.softmaxInPlace(softmaxScratch);
+        softmaxInPlace(softmaxScratch);
         for (int i = 0; i < width; i++) {
           g[i][e] = softmaxScratch[i];
         }
@@ -379,5 +384,21 @@ public final class Cgc implements SharedPart {
       dGateColumns[t] = new double[width][n];
     }
     batchCapacity = n;
+  }
+
+  /** Numerically stable softmax: subtracts the maximum before exponentiating. */
+  static void softmaxInPlace(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int i = 0; i < z.length; i++) {
+      z[i] = Math.exp(z[i] - max);
+      sum += z[i];
+    }
+    for (int i = 0; i < z.length; i++) {
+      z[i] /= sum;
+    }
   }
 }

@@ -2,7 +2,8 @@
  * Dense network building blocks on plain {@code double[]} arrays: a layout-only
  * {@link io.tandem.model.nn.Linear} layer, the three shared parts behind
  * {@link io.tandem.model.nn.SharedPart} (hard sharing: {@link io.tandem.model.nn.SharedBottom};
- * soft sharing: {@link io.tandem.model.nn.Mmoe} and {@link io.tandem.model.nn.Cgc}) and the
+ * soft sharing: {@link io.tandem.model.nn.Cgc}, whose case without task-private experts is MMoE)
+ * and the
  * per-task {@link io.tandem.model.nn.Tower} (deep, plus an optional wide read-out of the dense
  * input). All parameters of a model live in one flat array (shared part
  * first, then towers), which makes optimizer steps, gradient splits and snapshots simple loops.

@@ -25,14 +25,14 @@ class SharedPartGradientTest {
 
   @Test
   void mmoeBackwardShouldMatchFiniteDifferencesForEveryTaskGate() {
-    checkGradients(new Mmoe(6, 3, 4, 2), 0, 12);
-    checkGradients(new Mmoe(6, 3, 4, 2), 1, 13);
+    checkGradients(new Cgc(6, 3, 0, 4, 2), 0, 12);
+    checkGradients(new Cgc(6, 3, 0, 4, 2), 1, 13);
   }
 
   @Test
   void mmoeGatesShouldBeDistributions() {
     // Given an MMoE with random parameters and a random input
-    Mmoe mmoe = new Mmoe(5, 4, 3, 2);
+    Cgc mmoe = new Cgc(5, 4, 0, 3, 2);
     SplittableRandom random = new SplittableRandom(3);
     double[] p = random.doubles(mmoe.parameterCount(), -2, 2).toArray();
 
@@ -152,7 +152,7 @@ class SharedPartGradientTest {
   @Test
   void softmaxShouldNotOverflowOnLargeLogits() {
     double[] z = {1000, 1000, -1000};
-    Mmoe.softmaxInPlace(z);
+    Cgc.softmaxInPlace(z);
     assertThat(z).containsExactly(new double[] {0.5, 0.5, 0.0}, within(1e-12));
   }
 
