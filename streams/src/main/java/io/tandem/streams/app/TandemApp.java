@@ -3,7 +3,6 @@ package io.tandem.streams.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.model.MultiTaskModel;
-import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.schemas.TransferUpdate;
@@ -20,6 +19,7 @@ import io.tandem.streams.topology.IncompatibleModelStateException;
 import io.tandem.streams.topology.LiveModels;
 import io.tandem.streams.topology.ModelStores;
 import io.tandem.streams.topology.TandemTopology;
+import io.tandem.streams.topology.TaskGauges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -225,17 +225,7 @@ public final class TandemApp implements AutoCloseable {
     for (TaskSettings settings : config.taskSettings()) {
       TaskSpec task = settings.spec();
       String name = task.name();
-      if (task.kind() == TaskKind.BINARY) {
-        TandemMeters.taskGauge(registry, TandemMeters.TASK_AUC, name, models,
-            m -> m.metrics(name).auc());
-        TandemMeters.taskGauge(registry, TandemMeters.TASK_LOGLOSS, name, models,
-            m -> m.metrics(name).logLoss());
-      } else {
-        TandemMeters.taskGauge(registry, TandemMeters.TASK_RMSE, name, models,
-            m -> m.metrics(name).rmse());
-      }
-      TandemMeters.taskGauge(registry, TandemMeters.TASK_LOSS_WEIGHT, name, models,
-          m -> m.lossWeight(name));
+      TaskGauges.register(registry, task, models);
       // Drift and transfer counters exist from the start (at 0), so a dashboard's increase()
       // sees the first alarm and a scrape always lists them.
       if (config.transfer().detector() != DetectorKind.NONE) {

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.tandem.model.ModelConfig;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
-import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.model.transfer.TransferConfig;
@@ -352,17 +351,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     String name = task.name();
     consumed.put(name, TandemMeters.eventsConsumed(meters, name));
     trained.put(name, TandemMeters.eventsTrained(meters, name));
-    if (task.kind() == TaskKind.BINARY) {
-      TandemMeters.taskGauge(meters, TandemMeters.TASK_AUC, name, models,
-          m -> m.metrics(name).auc());
-      TandemMeters.taskGauge(meters, TandemMeters.TASK_LOGLOSS, name, models,
-          m -> m.metrics(name).logLoss());
-    } else {
-      TandemMeters.taskGauge(meters, TandemMeters.TASK_RMSE, name, models,
-          m -> m.metrics(name).rmse());
-    }
-    TandemMeters.taskGauge(meters, TandemMeters.TASK_LOSS_WEIGHT, name, models,
-        m -> m.lossWeight(name));
+    TaskGauges.register(meters, task, models);
   }
 
   /**
