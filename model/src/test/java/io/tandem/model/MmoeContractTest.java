@@ -1,39 +1,17 @@
 package io.tandem.model;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.List;
 
 /** The learner contract for {@link MultiTaskModel} with the MMOE architecture (small sizes). */
-class MmoeContractTest extends OnlineLearnerContract {
+class MmoeContractTest extends MultiTaskModelContract {
 
   @Override
-  protected MultiTaskLearner newLearner(List<TaskSpec> tasks, long seed) {
-    ModelConfig config = ModelConfig.defaults()
+  protected ModelConfig config() {
+    return ModelConfig.defaults()
         .withArchitecture(ModelConfig.Architecture.MMOE)
         .withEmbeddingDim(8)
         .withHiddenSizes(List.of(16))
         .withExperts(3, 16)
-        .withTowerSize(8)
-        .withSeed(seed);
-    return MultiTaskModel.create(config, tasks);
-  }
-
-  @Override
-  protected boolean supportsSnapshots() {
-    return true;
-  }
-
-  @Override
-  protected byte[] snapshot(MultiTaskLearner learner) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ((MultiTaskModel) learner).writeSnapshot(out);
-    return out.toByteArray();
-  }
-
-  @Override
-  protected MultiTaskLearner restore(byte[] snapshot) throws IOException {
-    return MultiTaskModel.readSnapshot(new ByteArrayInputStream(snapshot));
+        .withTowerSize(8);
   }
 }
