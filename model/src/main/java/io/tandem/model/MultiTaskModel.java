@@ -154,6 +154,15 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private int batchCapacity;
   private double[][] batchInputRows = new double[0][];
   private double[][] batchInputColumns = new double[0][];
+  // Reuse of predictBatched's shared forward by the next learnBatched (keepForwardForReuse):
+  // every shared forward is counted; reusableForward is the count right after the kept one
+  // (-1: none), with the inputs and shared parameters it saw.
+  private long sharedForwards;
+  private long reusableForward = -1;
+  private int reusableN;
+  private double[][] reusableInputColumns = new double[0][];
+  private double[] reusableSharedParams = new double[0];
+  private long reusedForwards;
   private double[][] batchDInputColumns = new double[0][];
   private double[][] batchDOutColumns = new double[0][];
   private int[] batchTask = new int[0];
@@ -432,7 +441,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       events++;
       resolveRows(example, true);
       gatherInput(example);
-      shared.forward(params, input);
+      sharedForward();
       Arrays.fill(dInput, 0.0);
       for (int t = 0; t < taskCount; t++) {
         Double label = labelled.labels().get(tasks.get(t).name());
@@ -798,7 +807,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     resolveRows(example, false);
     gatherInput(example);
-    shared.forward(params, input);
+    sharedForward();
   }
 
   /**
@@ -1439,7 +1448,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     for (LabelledExample labelled : batch) {
       resolveRows(labelled.example(), false);
       gatherInput(labelled.example());
-      shared.forward(params, input);
+      sharedForward();
       for (int t = 0; t < taskCount; t++) {
         Double label = labelled.labels().get(tasks.get(t).name());
         if (label != null) {
@@ -1564,6 +1573,63 @@ public final class MultiTaskModel implements MultiTaskLearner {
   }
 
   /** Copies the row-major batch inputs into their column layout. */
+  /** The shared part's per-example forward of {@link #input}, counted (see {@link #reusableForward}). */
+  private void sharedForward() {
+    sharedForwards++;
+    shared.forward(params, input);
+  }
+
+  /**
+   * Remembers what the batched forward {@link #predictBatched} just ran saw (its inputs and the
+   * shared part's parameters), so that a {@link #learnBatched} of the same batch right after it —
+   * the prequential predict-then-learn step — can reuse its activations instead of recomputing
+   * them.
+   */
+  private void keepForwardForReuse(int n) {
+    int width = input.length;
+    int sharedLength = shared.parameterCount();
+    if (reusableInputColumns.length != width || reusableInputColumns[0].length < n) {
+      reusableInputColumns = new double[width][Math.max(n, batchInputColumns[0].length)];
+    }
+    if (reusableSharedParams.length != sharedLength) {
+      reusableSharedParams = new double[sharedLength];
+    }
+    for (int i = 0; i < width; i++) {
+      System.arraycopy(batchInputColumns[i], 0, reusableInputColumns[i], 0, n);
+    }
+    System.arraycopy(params, 0, reusableSharedParams, 0, sharedLength);
+    reusableN = n;
+    reusableForward = sharedForwards;
+  }
+
+  /**
+   * Whether the shared part still holds the activations of a batched forward over exactly
+   * {@link #batchInputColumns}{@code [..][0..n)} with exactly the current shared parameters: no
+   * forward ran since {@link #keepForwardForReuse}, and inputs and parameters are bit-for-bit
+   * those it kept. Reusing them then gives bit-identical results.
+   */
+  private boolean forwardReusable(int n) {
+    if (reusableForward != sharedForwards || reusableN != n) {
+      return false;
+    }
+    int sharedLength = shared.parameterCount();
+    if (reusableSharedParams.length != sharedLength
+        || !Arrays.equals(params, 0, sharedLength, reusableSharedParams, 0, sharedLength)) {
+      return false;
+    }
+    for (int i = 0; i < input.length; i++) {
+      if (!Arrays.equals(batchInputColumns[i], 0, n, reusableInputColumns[i], 0, n)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Batched shared-part forwards {@link #learn} reused from the preceding predict (for tests). */
+  long reusedForwards() {
+    return reusedForwards;
+  }
+
   private void transposeInputs(int n) {
     int width = input.length;
     for (int e = 0; e < n; e++) {
@@ -1607,7 +1673,13 @@ public final class MultiTaskModel implements MultiTaskLearner {
       batchLabel[e] = label.getValue();
     }
     transposeInputs(n);
-    shared.forwardBatch(params, batchInputColumns, n);
+    if (forwardReusable(n)) {
+      reusedForwards++;
+    } else {
+      sharedForwards++;
+      shared.forwardBatch(params, batchInputColumns, n);
+    }
+    reusableForward = -1;
     int outputWidth = shared.outputSize();
     for (double[] column : batchDInputColumns) {
       Arrays.fill(column, 0, n, 0.0);
@@ -1688,7 +1760,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
       gatherInput(example, batchInputRows[e], 0);
     }
     transposeInputs(n);
+    sharedForwards++;
     shared.forwardBatch(params, batchInputColumns, n);
+    keepForwardForReuse(n);
     List<Map<String, Double>> out = new ArrayList<>(n);
     for (int e = 0; e < n; e++) {
       Map<String, Double> scores = new LinkedHashMap<>();

@@ -67,6 +67,37 @@ class BatchedPathTest {
         .withHiddenSizes(List.of(16, 12)).withPcgrad(true), false);
   }
 
+  @Test
+  void learnShouldReuseThePrecedingPredictionsForwardBitIdentically() {
+    // Given twin models, one predicting every batch before learning it (prequentially), one not
+    ModelConfig config = ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16)
+        .withTowerSize(8).withContextFields(List.of("device"), List.of("hour"));
+    MultiTaskModel prequential = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    MultiTaskModel learnOnly = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    List<List<LabelledExample>> stream = new ArrayList<>(stream(config));
+    stream.addAll(stream(config));
+
+    // When both learn the same batches, twice over (the second pass meets only known ids)
+    for (List<LabelledExample> batch : stream) {
+      prequential.predict(LearnerStreams.examples(batch));
+      prequential.learn(batch);
+      learnOnly.learn(batch);
+    }
+    // and once the prediction was of another batch, which must not be reused
+    prequential.predict(LearnerStreams.examples(stream.get(3)));
+    prequential.learn(stream.get(5));
+    learnOnly.learn(stream.get(5));
+
+    // Then the forward was reused, and every parameter, state and prediction is bit-identical
+    assertThat(prequential.reusedForwards()).isPositive();
+    assertThat(learnOnly.reusedForwards()).isZero();
+    assertThat(prequential.denseParameters()).containsExactly(learnOnly.denseParameters());
+    assertThat(prequential.exportDense()).containsExactly(learnOnly.exportDense());
+    List<Example> probe = new ArrayList<>(PROBE);
+    probe.addAll(LearnerStreams.examples(stream.get(stream.size() - 1)));
+    assertThat(prequential.predict(probe)).isEqualTo(learnOnly.predict(probe));
+  }
+
   private static void assertSamePaths(ModelConfig config, boolean shadow) {
     // Given two identical models, one forced onto the example-by-example loop
     MultiTaskModel looped = MultiTaskModel.create(config, LearnerStreams.TASKS);
