@@ -58,16 +58,17 @@ class ReplicaSyncIT {
   /**
    * Largest relative distance {@code ||theta_i - theta_j|| / ||mean theta||} between two synced
    * replicas after the last sync. Measured with this paced stream (2 cores, shared machine):
-   * at mixing rate 0.2 (the default), two runs: 0.060 and 0.060 synced vs 0.61 unsynced (at 0.5,
-   * six runs: 0.011-0.023); the bound leaves 1.7x over the synced runs and is 6x below the
+   * at mixing rate 0.2 (the default), six runs: 0.060-0.078 synced vs 0.61 unsynced (at 0.5,
+   * six runs: 0.011-0.023); the bound leaves 1.9x over the worst synced run and is 4x below the
    * unsynced ones.
    */
-  private static final double SYNCED_DISTANCE = 0.1;
-  /** Without sync the replicas must be at least this many times further apart (measured ~10x). */
+  private static final double SYNCED_DISTANCE = 0.15;
+  /** Without sync the replicas must be at least this many times further apart (measured 7.8-10x). */
   private static final double UNSYNCED_FACTOR = 5.0;
   /**
    * How close the two-instance click AUC must be to one instance's. Issue 8 asks for 0.01:
-   * measured at mixing rate 0.2 (the default), |difference| was 0.002 and 0.006 (two runs); at
+   * measured at mixing rate 0.2 (the default), |difference| was 0.002, 0.006, 0.008, 0.001,
+   * 0.003 and 0.014 (six runs: within 0.01 in five); at
    * 0.5 it was not met reliably (six runs: 0.018, 0.003, 0.002, 0.018, 0.019, 0.002). The
    * spread comes from wall-clock mixing, not from the instance count: each synced run mixes at
    * other moments of learning, while unsynced runs, whose batches are deterministic, gave
