@@ -3,6 +3,7 @@ package io.tandem.streams.cli;
 import io.tandem.schemas.Codecs;
 import io.tandem.schemas.TaskDeclaration;
 import io.tandem.schemas.TaskType;
+import io.tandem.streams.config.Topics;
 import io.tandem.streams.io.KafkaClients;
 import io.tandem.streams.io.TopicSetup;
 import io.tandem.streams.tasks.DynamicTaskCatalog;
@@ -132,7 +133,7 @@ final class DeclareTaskCommand implements Callable<Integer> {
             + bootstrapServers + "; start Tandem (which creates it) or pass --create-topic");
       }
       TopicSetup.createMissing(admin, List.of(topic), 1, (short) 1,
-          Map.of(topic, Map.of("cleanup.policy", "compact")), TIMEOUT);
+          Map.of(topic, Topics.TASKS_TOPIC_CONFIG), TIMEOUT);
     }
   }
 }

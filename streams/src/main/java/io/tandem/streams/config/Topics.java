@@ -73,6 +73,9 @@ public record Topics(
     return List.copyOf(new ArrayList<>(out));
   }
 
+  /** The settings the task-declaration topic is created with: compacted. */
+  public static final Map<String, String> TASKS_TOPIC_CONFIG = Map.of("cleanup.policy", "compact");
+
   /**
    * Topic settings Tandem creates a topic with beyond partitions and replication: the task
    * declarations, the model snapshots and the model-sync parameters are compacted (only the
@@ -81,7 +84,7 @@ public record Topics(
    */
   public Map<String, Map<String, String>> creationConfigs(int maxSnapshotBytes) {
     return Map.of(
-        tasks, Map.of("cleanup.policy", "compact"),
+        tasks, TASKS_TOPIC_CONFIG,
         model, Map.of("cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(maxSnapshotBytes)),
         modelSync, Map.of("cleanup.policy", "compact",

@@ -35,8 +35,8 @@ public final class TaskTopic {
     Topics topics = config.topics();
     try (Admin admin = Admin.create(KafkaClients.admin(config.kafkaProperties(), TIMEOUT))) {
       List<String> created = TopicSetup.createMissing(admin, List.of(topics.tasks()), 1,
-          topics.replicationFactor(), Map.of(topics.tasks(), Map.of("cleanup.policy",
-              "compact")), TIMEOUT);
+          topics.replicationFactor(), Map.of(topics.tasks(), Topics.TASKS_TOPIC_CONFIG),
+          TIMEOUT);
       if (!created.isEmpty()) {
         LOG.info("created the task-declaration topic {} (compacted, 1 partition)",
             topics.tasks());
