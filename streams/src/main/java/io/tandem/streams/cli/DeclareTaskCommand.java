@@ -10,7 +10,6 @@ import io.tandem.streams.tasks.DynamicTaskCatalog;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +19,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,26 +68,19 @@ final class DeclareTaskCommand implements Callable<Integer> {
       description = "The task topic (topics.tasks; default: ${DEFAULT-VALUE}).")
   private String topic;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-      description = "Kafka to write to (default: ${DEFAULT-VALUE}).")
-  private String bootstrapServers;
+  @Mixin
+  private ProducerOptions client;
 
   @Option(names = "--create-topic", description = "Create the task topic (compacted, 1 partition)"
       + " if it does not exist (else a missing topic is an error).")
   private boolean createTopic;
-
-  @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-      description = "Extra Kafka client setting (e.g. security.protocol=SSL); repeatable.")
-  private Map<String, String> producerProperties = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws InterruptedException, ExecutionException, TimeoutException {
     PrintWriter out = spec.commandLine().getOut();
     TaskDeclaration declaration = declaration();
     byte[] json = Codecs.taskDeclarations().encode(declaration);
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.putAll(producerProperties);
+    Properties props = client.clientProperties(Map.of());
     ensureTopic(props);
     RecordMetadata written;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(props),
@@ -98,7 +90,7 @@ final class DeclareTaskCommand implements Callable<Integer> {
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     out.printf(Locale.ROOT, "Declared task '%s' on %s at %s (partition %d, offset %d): %s%n",
-        declaration.name(), topic, bootstrapServers, written.partition(), written.offset(),
+        declaration.name(), topic, client.bootstrapServers(), written.partition(), written.offset(),
         new String(json, StandardCharsets.UTF_8));
     out.flush();
     return 0;
@@ -130,7 +122,7 @@ final class DeclareTaskCommand implements Callable<Integer> {
       }
       if (!createTopic) {
         throw new IllegalArgumentException("topic " + topic + " does not exist on "
-            + bootstrapServers + "; start Tandem (which creates it) or pass --create-topic");
+            + client.bootstrapServers() + "; start Tandem (which creates it) or pass --create-topic");
       }
       TopicSetup.createMissing(admin, List.of(topic), 1, (short) 1,
           Map.of(topic, Topics.TASKS_TOPIC_CONFIG), TIMEOUT);

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -69,9 +68,8 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Also write one {\"id\",\"task\",\"label\",\"truth\"} line per event (for `tandem evaluate`).")
   private Path truthFile;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-      description = "Kafka for --topic (default: ${DEFAULT-VALUE}).")
-  private String bootstrapServers;
+  @Mixin
+  private ProducerOptions client;
 
   @Option(names = "--create-topic", paramLabel = "PARTITIONS",
       description = "With --topic: create it with this many partitions if missing.")
@@ -80,10 +78,6 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
       description = "With --topic: at most this many events per second; 0 = as fast as possible (default).")
   private double rate;
-
-  @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-      description = "With --topic: extra Kafka producer setting; repeatable.")
-  private Map<String, String> producerProperties = new LinkedHashMap<>();
 
   /** Where generated events go. */
   private interface Sink extends AutoCloseable {
@@ -122,7 +116,7 @@ final class GenerateCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf(Locale.ROOT, "Generated %,d events (ctr %,d, preference %,d) to %s in %.2f s: %,.0f events/s%n",
         written, oracle.ctrEvents(), oracle.preferenceEvents(),
-        destination.file != null ? destination.file : destination.topic + " on " + bootstrapServers, seconds,
+        destination.file != null ? destination.file : destination.topic + " on " + client.bootstrapServers(), seconds,
         written / Math.max(seconds, 1e-9));
     if (truthFile != null) {
       out.println("Ground truth written to " + truthFile);
@@ -162,11 +156,8 @@ final class GenerateCommand implements Callable<Integer> {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate: must be a finite number >= 0, got " + rate);
     }
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.putAll(producerProperties);
+    Properties props = client.clientProperties(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
     TopicSetup.ensureExists(props, destination.topic, createPartitions, ADMIN_TIMEOUT);
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(props),
         new StringSerializer(), new ByteArraySerializer());

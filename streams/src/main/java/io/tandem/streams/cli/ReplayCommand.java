@@ -10,14 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,18 +41,13 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Destination topic (default: ${DEFAULT-VALUE}).")
   private String topic;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-      description = "Kafka to write to (default: ${DEFAULT-VALUE}).")
-  private String bootstrapServers;
+  @Mixin
+  private ProducerOptions client;
 
   @Option(names = "--create-topic", paramLabel = "PARTITIONS",
       description = "Create the topic with this many partitions if it does not exist (else a missing topic is an "
           + "error).")
   private Integer createPartitions;
-
-  @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-      description = "Extra Kafka producer setting (e.g. security.protocol=SSL); repeatable.")
-  private Map<String, String> producerProperties = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws IOException {
@@ -61,9 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.putAll(producerProperties);
+    Properties props = client.clientProperties(Map.of());
     TopicSetup.ensureExists(props, topic, createPartitions, ADMIN_TIMEOUT);
     long total = JsonLinesReader.countLines(file);
     ProgressBar bar = new ProgressBar(out, total, System.console() != null, System::nanoTime);
@@ -78,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
       bar.finish(done.get());
     }
     out.printf(Locale.ROOT, "Replayed %,d records (%,d bytes) from %s to %s on %s in %.2f s: %,.0f records/s%n",
-        result.records(), result.bytes(), file, topic, bootstrapServers, result.elapsed().toMillis() / 1000.0,
+        result.records(), result.bytes(), file, topic, client.bootstrapServers(), result.elapsed().toMillis() / 1000.0,
         result.recordsPerSecond());
     out.flush();
     return 0;
