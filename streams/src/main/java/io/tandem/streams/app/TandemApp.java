@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * can reach it), {@code production.exception.handler} = {@link ResumeOnOversizeHandler},
  * Streams' producer {@code max.request.size} large enough for the dense model record
  * ({@link ModelStores#MAX_DENSE_BYTES}), {@code statestore.cache.max.bytes} =
- * {@link #DEFAULT_CACHE_BYTES}. A stream
+ * {@link #DEFAULT_CACHE_BYTES}, {@code max.task.idle.ms} = {@link #DEFAULT_MAX_TASK_IDLE_MS}.
+ * A stream
  * thread that dies anyway is replaced ({@code REPLACE_THREAD}), unless its stored model does not
  * fit the configuration ({@link IncompatibleModelStateException}): then the instance stops.
  * Static membership stays off unless {@code group.instance.id} is configured.
@@ -78,10 +79,28 @@ public final class TandemApp implements AutoCloseable {
 
   /**
    * Record cache of the state stores unless configured ({@code statestore.cache.max.bytes}):
-   * 64 MiB, so that every stream task's dense blob (about 1.2 MB for the default model) stays
-   * cached between commits and reaches the changelog once per commit, not once per batch.
+   * 64 MiB, room for the dense blobs (about 1.2 MB each for the default model) that every stream
+   * task writes just before a commit, so they reach RocksDB and the changelog in the commit's
+   * flush rather than through evictions. (The blobs and rows are written once per commit anyway,
+   * see {@code ModelStores}; the rows store has no cache.)
    */
   public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * {@code max.task.idle.ms} unless configured: -1, a stream task processes whatever it has
+   * buffered without first making sure that its other input partitions have nothing older.
+   *
+   * <p>Why: a learner's stream task reads up to four partitions (events, requests and the two
+   * {@code *-by-user} repartition topics), usually with data in only one or two. Under Kafka
+   * Streams' default (0) every record first checks the fetched lag of each empty partition, and
+   * Kafka Streams 4.4 formats a log message (two {@code String.format} calls) for each one
+   * whether or not that message is logged: 7-8% of the stream thread in a profile of
+   * {@code TopologyThroughput}. Tandem has no joins or windows, so it gives up nothing it relies
+   * on: the one cost is that an event and a request from different topics with close timestamps
+   * may be processed in arrival order rather than timestamp order (so a request may be answered
+   * by a model one batch older or newer), which no guarantee of Tandem's promised anyway.
+   */
+  public static final long DEFAULT_MAX_TASK_IDLE_MS = -1;
 
   /** How long {@link #close()} waits for the stream threads to finish. */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -216,6 +235,8 @@ public final class TandemApp implements AutoCloseable {
         String.valueOf(ModelStores.MAX_DENSE_BYTES + 2 * 64 * 1024));
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
         String.valueOf(DEFAULT_CACHE_BYTES));
+    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+        String.valueOf(DEFAULT_MAX_TASK_IDLE_MS));
     return props;
   }
 

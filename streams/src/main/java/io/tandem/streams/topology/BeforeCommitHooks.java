@@ -8,12 +8,12 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * Actions to run, per stream task, just before that task's state is committed.
  *
- * <p>The learning processor registers "write the dense blob if it changed" here; the
- * {@link SaveOnCommitStore} wrapping the dense store runs it when Kafka Streams flushes the
- * store's cache on the way to a commit, so the blob is serialised once per commit instead of
- * after every micro-batch, and still lands in the same commit (and, under
- * {@code exactly_once_v2}, the same transaction) as the rows, the pending events, the
- * predictions and the input offsets.
+ * <p>The learning processor registers "write what changed" here ({@link CommitWriter}: rows,
+ * dense blob, pending events); the {@link SaveOnCommitStore}s wrapping both model stores run it
+ * when Kafka Streams flushes their caches on the way to a commit, so each changed row and the
+ * blob are serialised once per commit instead of after every micro-batch, and still land in the
+ * same commit (and, under {@code exactly_once_v2}, the same transaction) as the predictions and
+ * the input offsets.
  *
  * <p>Thread-safety: registration and lookup are safe from any thread; each action runs on the
  * stream thread that commits its task (the thread that registered it).

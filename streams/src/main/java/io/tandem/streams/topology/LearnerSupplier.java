@@ -58,7 +58,7 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   @Override
   public Set<StoreBuilder<?>> stores() {
     Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-    stores.add(ModelStores.rows());
+    stores.add(ModelStores.rows(hooks));
     stores.add(ModelStores.dense(hooks));
     return stores;
   }

@@ -31,13 +31,17 @@ import org.apache.kafka.streams.state.Stores;
  *       thus committed with the model, so a crash or rebalance between commit and batch neither
  *       loses nor repeats it.
  * </ul>
- * Both are persistent (RocksDB), changelogged (compacted topics
- * {@code <application.id>-<store>-changelog}) and cached. Rows are written after every
- * micro-batch; the dense blob (about 1 MB, whose serialisation costs more than half a 64-event
- * training step) and the pending events are written once per commit, by the
- * {@link BeforeCommitHooks before-commit action} the learner registers and the
- * {@link SaveOnCommitStore} around the dense store runs, so they commit together with the rows
- * (one write per commit instead of a put and a delete per event, as a store of its own cost). Under {@code exactly_once_v2} store
+ * Both are persistent (RocksDB) and changelogged (compacted topics
+ * {@code <application.id>-<store>-changelog}); the dense store is cached. Everything is written
+ * once per commit, by the {@link BeforeCommitHooks before-commit action} the learner registers
+ * ({@link CommitWriter}) and the {@link SaveOnCommitStore}s around both stores run: the rows
+ * changed since the last commit (each once, however many batches touched it), the dense blob
+ * (about 1 MB, whose serialisation costs more than half a 64-event training step) and the pending
+ * events. At every commit the stores therefore hold exactly what writing after each batch would
+ * have left in them, and a restore only ever starts from a commit. The saving: a row touched by k
+ * batches between two commits is serialised and put once, not k times (in a profile of {@code
+ * TopologyThroughput}, rows written after every batch plus the commit's flush took about 14% of
+ * the stream thread; the whole commit now about 8%). Under {@code exactly_once_v2} store
  * updates, predictions and input offsets commit in one transaction.
  */
 public final class ModelStores {
@@ -82,13 +86,18 @@ public final class ModelStores {
 
   private ModelStores() {}
 
-  static StoreBuilder<KeyValueStore<Bytes, byte[]>> rows() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROWS_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
+  /**
+   * The rows store, without a record cache: each changed row is written once per commit anyway,
+   * so a cache would deduplicate nothing and only add a sorted-map insert and a flush per row.
+   */
+  static StoreBuilder<KeyValueStore<Bytes, byte[]>> rows(BeforeCommitHooks hooks) {
+    return new SaveOnCommitStore.Builder<>(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROWS_STORE),
+            Serdes.Bytes(), Serdes.ByteArray()), hooks).withCachingDisabled();
   }
 
   static StoreBuilder<KeyValueStore<String, byte[]>> dense(BeforeCommitHooks hooks) {
-    return new SaveOnCommitStore.Builder(
+    return new SaveOnCommitStore.Builder<>(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DENSE_STORE),
             Serdes.String(), Serdes.ByteArray()), hooks).withCachingEnabled()
         .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,

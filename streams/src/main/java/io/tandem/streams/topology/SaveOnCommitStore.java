@@ -26,15 +26,23 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * integration tests {@code ExactlyOnceRestartIT} and {@code GenerateRunEvaluateIT} fail if a
  * future version stops calling it before committing.
  *
+ * <p>Several stores of one task: Kafka Streams flushes a task's stores one after another, so a
+ * value that the action puts into a store whose cache was already flushed in this commit would
+ * miss it. Every store the action writes is therefore wrapped: the action runs at the first of
+ * their flushes, and must be idempotent (at the second, nothing has changed since the first).
+ *
  * <p>Thread-safety: like any store, used by its stream thread only.
+ *
+ * @param <K> key type
+ * @param <V> value type
  */
-final class SaveOnCommitStore extends WrappedStateStore<KeyValueStore<String, byte[]>, String, byte[]>
-    implements KeyValueStore<String, byte[]> {
+final class SaveOnCommitStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
+    implements KeyValueStore<K, V> {
 
   private final BeforeCommitHooks hooks;
   private TaskId task;
 
-  SaveOnCommitStore(KeyValueStore<String, byte[]> inner, BeforeCommitHooks hooks) {
+  SaveOnCommitStore(KeyValueStore<K, V> inner, BeforeCommitHooks hooks) {
     super(inner);
     this.hooks = Objects.requireNonNull(hooks, "hooks");
   }
@@ -54,37 +62,37 @@ final class SaveOnCommitStore extends WrappedStateStore<KeyValueStore<String, by
   }
 
   @Override
-  public void put(String key, byte[] value) {
+  public void put(K key, V value) {
     wrapped().put(key, value);
   }
 
   @Override
-  public byte[] putIfAbsent(String key, byte[] value) {
+  public V putIfAbsent(K key, V value) {
     return wrapped().putIfAbsent(key, value);
   }
 
   @Override
-  public void putAll(List<KeyValue<String, byte[]>> entries) {
+  public void putAll(List<KeyValue<K, V>> entries) {
     wrapped().putAll(entries);
   }
 
   @Override
-  public byte[] delete(String key) {
+  public V delete(K key) {
     return wrapped().delete(key);
   }
 
   @Override
-  public byte[] get(String key) {
+  public V get(K key) {
     return wrapped().get(key);
   }
 
   @Override
-  public KeyValueIterator<String, byte[]> range(String from, String to) {
+  public KeyValueIterator<K, V> range(K from, K to) {
     return wrapped().range(from, to);
   }
 
   @Override
-  public KeyValueIterator<String, byte[]> all() {
+  public KeyValueIterator<K, V> all() {
     return wrapped().all();
   }
 
@@ -94,44 +102,44 @@ final class SaveOnCommitStore extends WrappedStateStore<KeyValueStore<String, by
   }
 
   /** Builds {@link SaveOnCommitStore}s around the stores of another builder. */
-  static final class Builder implements StoreBuilder<KeyValueStore<String, byte[]>> {
+  static final class Builder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
 
-    private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
+    private final StoreBuilder<KeyValueStore<K, V>> inner;
     private final BeforeCommitHooks hooks;
 
-    Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner, BeforeCommitHooks hooks) {
+    Builder(StoreBuilder<KeyValueStore<K, V>> inner, BeforeCommitHooks hooks) {
       this.inner = Objects.requireNonNull(inner, "inner");
       this.hooks = Objects.requireNonNull(hooks, "hooks");
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<String, byte[]>> withCachingEnabled() {
+    public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
       inner.withCachingEnabled();
       return this;
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<String, byte[]>> withCachingDisabled() {
+    public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
       inner.withCachingDisabled();
       return this;
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<String, byte[]>> withLoggingEnabled(
+    public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(
         Map<String, String> config) {
       inner.withLoggingEnabled(config);
       return this;
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<String, byte[]>> withLoggingDisabled() {
+    public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
       inner.withLoggingDisabled();
       return this;
     }
 
     @Override
-    public KeyValueStore<String, byte[]> build() {
-      return new SaveOnCommitStore(inner.build(), hooks);
+    public KeyValueStore<K, V> build() {
+      return new SaveOnCommitStore<>(inner.build(), hooks);
     }
 
     @Override

@@ -149,7 +149,8 @@ public final class TandemTopology {
     outputs.get("learner-output-predictions")
         .mapValues(out -> ((Outbound.PredictionOut) out).prediction(),
             Named.as("predictions-unwrap"))
-        .to(topics.predictions(), Produced.with(Serdes.String(), predictionCodec.serde())
+        .to(topics.predictions(), Produced.with(Serdes.String(),
+            Serdes.serdeFrom(new PredictionSerializer(), predictionCodec.serde().deserializer()))
             .withName("predictions-sink"));
     outputs.get("learner-output-transfer-updates")
         .mapValues(out -> ((Outbound.TransferOut) out).update(),

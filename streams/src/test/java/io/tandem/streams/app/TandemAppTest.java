@@ -83,6 +83,18 @@ class TandemAppTest {
   }
 
   @Test
+  void shouldNotIdleForEmptyInputPartitionsUnlessConfigured() {
+    // Given the defaults, and a configuration that sets the key
+    Properties defaults = TandemApp.streamsProperties(TandemConfig.defaults());
+    Properties configured = TandemApp.streamsProperties(
+        TandemConfig.defaults().with(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "250"));
+
+    // Then Tandem's default applies only where the user did not choose
+    assertThat(defaults.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
+    assertThat(configured.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("250");
+  }
+
+  @Test
   void shouldSkipAnOversizeDeadLetterRecordButNeverAChangelogRecord() {
     ResumeOnOversizeHandler handler = new ResumeOnOversizeHandler();
     RecordTooLargeException tooLarge = new RecordTooLargeException("too large");

@@ -50,6 +50,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@code linger.ms} 5), broker, consumer. Under {@code exactly_once_v2} predictions become
  * visible to a {@code read_committed} consumer only at a commit (every 100 ms by default).
  *
+ * <p>At the end it also prints the stream thread's longest and mean commit, punctuation, poll
+ * and record processing times (Kafka Streams' thread metrics, last ~30 s): a request waits
+ * behind whichever of them is running when it arrives.
+ *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.RequestLatency} with
  * {@code OMP_NUM_THREADS=1}; optional arguments: guarantees, comma-separated, and background
  * labelled events per second; any Tandem or Kafka setting as {@code -Dset.KEY=VALUE}.
@@ -84,14 +88,13 @@ public final class RequestLatency {
         "processing.guarantee", guarantee,
         // Tandem's defaults, not TandemRun's small test model and short commit interval:
         "commit.interval.ms", guarantee.startsWith("exactly") ? "100" : "1000",
-        "learner.batch.size", "64",
+        "learner.batch.size", String.valueOf(TandemConfig.defaults().batchSize()),
         "model.embedding.dim", String.valueOf(model.embeddingDim()),
         "model.experts", String.valueOf(model.experts()),
         "model.expert.size", String.valueOf(model.expertSize()),
         "model.tower.size", String.valueOf(model.towerSize())));
     // Overrides from the command line: -Dset.KEY=VALUE (e.g. -Dset.producer.linger.ms=1).
-    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("set."))
-        .forEach(k -> settings.put(k.substring(4), System.getProperty(k)));
+    settings.putAll(BenchOverrides.fromSystemProperties());
     TandemConfig config = run.config(Files.createTempDirectory("tandem-latency"), settings);
     AtomicBoolean stop = new AtomicBoolean();
     Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -128,12 +131,33 @@ public final class RequestLatency {
       reader.join();
       long sent = (long) SECONDS * REQUESTS_PER_SECOND;
       System.out.println("state at the end: " + app.state());
+      printStreamThreadMaxima(app);
       System.out.printf(Locale.ROOT, "%s: %,d of %,d measured requests answered%n", guarantee,
           measured.size(), sent);
       return String.format(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %.2f | %.2f | %.2f |",
           guarantee, eventsPerSecond, histogram.getTotalCount(), ms(histogram, 50), ms(histogram, 90),
           ms(histogram, 99), ms(histogram, 99.9), histogram.getMaxValue() / 1000.0);
     }
+  }
+
+  /**
+   * Where a request can wait inside Kafka Streams: the longest (and mean) commit, punctuation
+   * (the learner's linger flush), poll and record processing of the stream thread over the last
+   * metrics window (Kafka's default: 30 s), in ms.
+   */
+  private static void printStreamThreadMaxima(TandemApp app) {
+    Map<String, Double> values = new TreeMap<>();
+    app.streams().metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics")
+          && name.name().matches("(commit|punctuate|poll|process)-latency-(max|avg)")
+          && metric.metricValue() instanceof Double d && !d.isNaN()) {
+        values.merge(name.name(), d, Math::max);
+      }
+    });
+    StringBuilder line = new StringBuilder("stream thread, last 30 s (ms):");
+    values.forEach((name, value) -> line.append(String.format(Locale.ROOT, " %s %.1f", name,
+        value)));
+    System.out.println(line);
   }
 
   private static double ms(Histogram histogram, double percentile) {

@@ -8,13 +8,18 @@ import io.tandem.streams.config.TandemConfig;
 import io.tandem.tests.support.SharedKafka;
 import io.tandem.tests.support.TandemRun;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -46,8 +51,16 @@ import org.apache.kafka.streams.state.Stores;
  * prints records/s from RUNNING to the last output record read with {@code read_committed}. One
  * unmeasured run of each topology first warms the JVM up.
  *
+ * <p>Also printed, per run: CPU time per record of the application's stream thread (from
+ * {@link ThreadMXBean}, RUNNING to the last record read) and of the whole JVM (broker, clients
+ * and both included). On a shared machine whose load swings within a run, rates measured
+ * seconds apart are not comparable, while CPU per record is: the second ratio column,
+ * reference stream-thread CPU per record over Tandem's, is the throughput ratio the two would
+ * have on an equally available core.
+ *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.TopologyThroughput
- * [events]} with {@code OMP_NUM_THREADS=1}.
+ * [events]} with {@code OMP_NUM_THREADS=1}; {@code -Dset.KEY=VALUE} overrides a Tandem setting
+ * ({@link BenchOverrides}).
  */
 public final class TopologyThroughput {
 
@@ -74,12 +87,16 @@ public final class TopologyThroughput {
     runTandem(events, partitions, n, "at_least_once");
     List<String> rows = new ArrayList<>();
     for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
-      double reference = runReference(events, partitions, n, guarantee);
-      double tandem = runTandem(events, partitions, n, guarantee);
-      rows.add(String.format(Locale.ROOT, "| %-16s | %,12.0f | %,12.0f | %5.2f |", guarantee,
-          reference, tandem, tandem / reference));
+      Result reference = runReference(events, partitions, n, guarantee);
+      Result tandem = runTandem(events, partitions, n, guarantee);
+      rows.add(String.format(Locale.ROOT,
+          "| %-16s | %,12.0f | %,12.0f | %5.2f | %6.1f | %6.1f | %5.2f |", guarantee,
+          reference.rate(), tandem.rate(), tandem.rate() / reference.rate(),
+          reference.streamCpuMicros(), tandem.streamCpuMicros(),
+          reference.streamCpuMicros() / tandem.streamCpuMicros()));
     }
-    System.out.println("| guarantee        | reference/s  | tandem/s     | ratio |");
+    System.out.println("| guarantee        | reference/s  | tandem/s     | ratio | ref \u00b5s"
+        + " | tandem \u00b5s | CPU ratio |");
     rows.forEach(System.out::println);
     System.exit(0);
   }
@@ -103,7 +120,7 @@ public final class TopologyThroughput {
     return out;
   }
 
-  private static double runTandem(String events, int partitions, int n, String guarantee)
+  private static Result runTandem(String events, int partitions, int n, String guarantee)
       throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String predictions = "bench-predictions-" + suffix;
@@ -122,14 +139,17 @@ public final class TopologyThroughput {
         .with("topics.dead-letter", deadLetter)
         .with("topics.partitions", String.valueOf(partitions))
         .with("model.context.categorical", "device");
+    for (Map.Entry<String, String> override : BenchOverrides.fromSystemProperties().entrySet()) {
+      config = config.with(override.getKey(), override.getValue());
+    }
     try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry())) {
-      double rate = measure("tandem", guarantee, predictions, n);
+      Result result = measure("tandem", guarantee, predictions, n, "bench-tandem-" + suffix);
       System.out.println("tandem    " + guarantee + " state at the end: " + app.state());
-      return rate;
+      return result;
     }
   }
 
-  private static double runReference(String events, int partitions, int n, String guarantee)
+  private static Result runReference(String events, int partitions, int n, String guarantee)
       throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String output = "bench-reference-" + suffix;
@@ -154,13 +174,25 @@ public final class TopologyThroughput {
       while (streams.state() != KafkaStreams.State.RUNNING) {
         Thread.sleep(20);
       }
-      return measure("reference", guarantee, output, n);
+      return measure("reference", guarantee, output, n, "bench-reference-" + suffix);
     }
   }
 
-  /** Reads the output topic (read_committed) until n records arrived; returns records/s. */
-  private static double measure(String name, String guarantee, String topic, int n) {
+  /**
+   * What one run measured: records/s, and CPU microseconds per record of the stream thread and
+   * of the whole JVM.
+   */
+  private record Result(double rate, double streamCpuMicros, double processCpuMicros) {}
+
+  /**
+   * Reads the output topic (read_committed) until n records arrived, timing it and the CPU that
+   * the application's stream threads ({@code applicationId}) and the JVM spent meanwhile.
+   */
+  private static Result measure(String name, String guarantee, String topic, int n,
+      String applicationId) {
     long start = System.nanoTime();
+    long processCpu0 = processCpuNanos();
+    Map<Long, Long> threadCpu0 = streamThreadCpuNanos(applicationId);
     Properties p = SharedKafka.clientProperties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
@@ -177,10 +209,42 @@ public final class TopologyThroughput {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double processMicros = (processCpuNanos() - processCpu0) / 1e3 / Math.max(1, count);
+    long threadNanos = 0;
+    for (Map.Entry<Long, Long> e : streamThreadCpuNanos(applicationId).entrySet()) {
+      threadNanos += e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L);
+    }
+    double streamMicros = threadNanos / 1e3 / Math.max(1, count);
     double rate = count / seconds;
-    System.out.printf(Locale.ROOT, "%-9s %-16s %,d records in %.1f s: %,.0f records/s%n", name,
-        guarantee, count, seconds, rate);
-    return rate;
+    System.out.printf(Locale.ROOT, "%-9s %-16s %,d records in %.1f s: %,.0f records/s; CPU per"
+        + " record: stream thread %.1f \u00b5s, JVM %.1f \u00b5s (load %s)%n", name, guarantee,
+        count, seconds, rate, streamMicros, processMicros, loadAverage());
+    return new Result(rate, streamMicros, processMicros);
+  }
+
+  /** CPU time of this JVM so far, in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** CPU time so far of each live stream thread of the application, by thread id. */
+  private static Map<Long, Long> streamThreadCpuNanos(String applicationId) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new HashMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(applicationId)
+          && info.getThreadName().contains("-StreamThread-")) {
+        out.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return out;
+  }
+
+  /** The 1-minute load average, as the OS reports it. */
+  private static String loadAverage() {
+    return String.format(Locale.ROOT, "%.1f",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** The reference work per record: parse the JSON, get+put one store entry, forward. */
