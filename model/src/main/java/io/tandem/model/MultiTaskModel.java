@@ -18,6 +18,7 @@ import io.tandem.model.snapshot.SnapshotFormat;
 import io.tandem.model.weighting.DwaWeighting;
 import io.tandem.model.weighting.FixedWeighting;
 import io.tandem.model.weighting.GradNormWeighting;
+import io.tandem.model.weighting.LossNormalisation;
 import io.tandem.model.weighting.LossWeighting;
 import io.tandem.model.weighting.PcGrad;
 import io.tandem.model.weighting.UncertaintyWeighting;
@@ -35,12 +36,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -74,8 +73,10 @@ import java.util.TreeMap;
  * events without sending gradient into shared state, scored by {@link #predictShadow}, and then
  * promoted or discarded; a task's tower learning rate and loss weight can be boosted for a
  * recovery span, and the embedding rows a task's events touch and the shared part can re-learn
- * at boosted rates ({@link #boostRelearning}). All are part of the dense blob (format versions
- * 2 and 4).
+ * at boosted rates ({@link #boostRelearning}). A candidate may instead be the incumbent plus a
+ * task-specific embedding residual ({@link #attachResidualShadow}), which a promotion keeps in
+ * the task's output. All of it is one {@link TransferState}, part of the dense blob (format
+ * versions 2, 4 and 5).
  *
  * <p>Plain Java arrays throughout: at these layer sizes ND4J's fixed cost per operation exceeds
  * the arithmetic (measurements in the {@code nn} package comment). A micro-batch of at least
@@ -176,42 +177,22 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private double[][] batchShadowDx = new double[0][];
   private double[][] batchTaskInputRows = new double[0][];
   private EmbeddingRow[] batchExampleRows = new EmbeddingRow[0];
-  private final double[] batchRepresentation;
+  private double[][] batchScores = new double[0][];
 
   private long version;
   private long events;
   private long nextSweep;
   private long lastAffinityEvents;
 
-  // A shadow candidate tower for one task (see attachShadow): its own parameters, gradient and
-  // optimizer state, laid out as a tower at offset 0; it reads the task's representation but never
-  // sends gradient into the shared part or the embeddings.
+  // The shadow candidate tower's layout (a tower at offset 0; it reads the task's representation
+  // but never sends gradient into the shared part or the embeddings) and its scratch gradient of
+  // the representation.
   private final Tower shadowTower;
   private final int towerLength;
-  private final double[] shadowParams;
-  private final double[] shadowGrads;
-  private final double[] shadowState;
   private final double[] shadowDx;
-  private int shadowTask = -1;
-  private double shadowBoost = 1.0;
-  private long shadowSteps;
-  // A learning-rate boost of one task's tower until a model event count (after a promotion).
-  private int boostTask = -1;
-  private double boostFactor = 1.0;
-  private long boostUntil;
-  // A loss-weight boost of one task (gradient into its tower, the shared part and the embeddings)
-  // until a model event count.
-  private int lossBoostTask = -1;
-  private double lossBoostFactor = 1.0;
-  private long lossBoostUntil;
-  // A re-learning boost of one task (see boostRelearning) until a model event count: the
-  // embedding rows its events touch and the shared part learn at boosted rates.
-  private int relearnTask = -1;
-  private double relearnEmbeddingFactor = 1.0;
-  private double relearnSharedFactor = 1.0;
-  private long relearnUntil;
-  private final Set<EmbeddingRow> relearnRows =
-      Collections.newSetFromMap(new IdentityHashMap<>());
+  // Shadow candidate, boosts, re-learning span and task-specific residuals: one value that
+  // writes, reads and copies itself (see TransferState).
+  private final TransferState transfer;
 
   private MultiTaskModel(ModelConfig config, List<TaskSpec> tasks) {
     this.config = config;
@@ -261,10 +242,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
     this.optimizerState = new double[optimizer.stateSlots() * offset];
     this.shadowTower = new Tower(0, shared.outputSize(), config.towerSize(), towerWideSize);
     this.towerLength = shadowTower.end();
-    this.shadowParams = new double[towerLength];
-    this.shadowGrads = new double[towerLength];
-    this.shadowState = new double[optimizer.stateSlots() * towerLength];
     this.shadowDx = new double[shared.outputSize()];
+    this.transfer = new TransferState(taskCount, towerLength, optimizer.stateSlots(), dim);
 
     int slots = optimizer.stateSlots();
     this.userTable = new EmbeddingTable(USER, dim, slots, config.admissionThreshold(),
@@ -290,7 +269,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     this.weighting = switch (config.weighting()) {
       case FIXED -> new FixedWeighting(fixed);
-      case UNCERTAINTY -> new UncertaintyWeighting(taskCount, config.weightingLearningRate());
+      case NORMALISED -> new FixedWeighting(LossNormalisation.weights(fixed, tasks));
+      case UNCERTAINTY -> new UncertaintyWeighting(fixed, config.weightingLearningRate());
       case GRADNORM -> new GradNormWeighting(fixed, config.gradNormAlpha(),
           config.weightingLearningRate());
       case DWA -> new DwaWeighting(taskCount);
@@ -301,7 +281,6 @@ public final class MultiTaskModel implements MultiTaskLearner {
     this.input = new double[inputSize];
     this.dInput = new double[inputSize];
     this.dRepresentation = new double[shared.outputSize()];
-    this.batchRepresentation = new double[shared.outputSize()];
     this.exampleRows = new EmbeddingRow[2 + categorical];
     this.weights = new double[taskCount];
     this.scales = new double[taskCount];
@@ -391,7 +370,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
       forwardShared(batch, i);
       Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
-        double z = towers[t].forward(params, shared.output(t), input, 0);
+        double z = towers[t].forward(params, shared.output(t), input, 0)
+            + residualScore(t, batch.get(i), input);
         scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
       }
       out.add(Collections.unmodifiableMap(scores));
@@ -450,20 +430,24 @@ public final class MultiTaskModel implements MultiTaskLearner {
         }
         TaskSpec task = tasks.get(t);
         double[] representation = shared.output(t);
-        double z = towers[t].forward(params, representation, input, 0);
+        double z = towers[t].forward(params, representation, input, 0)
+            + residualScore(t, example, input);
         double scale = scales[t];
         lossSums[t] += scale * Losses.trainingLoss(task, z, label);
-        double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
+        double boost = t == transfer.lossBoostTask ? transfer.lossBoostFactor : 1.0;
         double dz = boost * weights[t] * scale / labelCounts[t]
             * Losses.trainingGradient(task, z, label);
         towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation, input,
             0, dInput);
-        if (t == shadowTask) {
-          double zs = shadowTower.forward(shadowParams, representation, input, 0);
+        accumulateResidual(t, example, input, dz);
+        if (t == transfer.shadowTask && transfer.shadowResidual != null) {
+          learnShadowResidual(t, example, input, z, label);
+        } else if (t == transfer.shadowTask) {
+          double zs = shadowTower.forward(transfer.shadowParams, representation, input, 0);
           double dzs = weights[t] * scale / labelCounts[t]
               * Losses.trainingGradient(task, zs, label);
-          shadowTower.backward(shadowParams, representation, dzs, shadowGrads, 0, null, shadowDx,
-              input, 0, null);
+          shadowTower.backward(transfer.shadowParams, representation, dzs, transfer.shadowGrads,
+              0, null, shadowDx, input, 0, null);
         }
         if (split) {
           shared.backward(params, input, t, dRepresentation, taskGrads[t], 0, null, dInput);
@@ -487,11 +471,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
       lastAffinityEvents = events;
     }
     updateDense();
-    if (shadowTask >= 0 && present[shadowTask]) {
-      shadowSteps++;
-      optimizer.updateDenseInPlace(shadowParams, shadowGrads, shadowState, 0, towerLength,
-          shadowSteps, config.denseLearningRate() * shadowBoost);
-      Arrays.fill(shadowGrads, 0.0);
+    stepResiduals();
+    if (transfer.shadowTask >= 0 && transfer.shadowResidual == null
+        && present[transfer.shadowTask]) {
+      transfer.shadowSteps++;
+      optimizer.updateDenseInPlace(transfer.shadowParams, transfer.shadowGrads,
+          transfer.shadowState, 0, towerLength, transfer.shadowSteps,
+          config.denseLearningRate() * transfer.shadowBoost);
+      Arrays.fill(transfer.shadowGrads, 0.0);
     }
     updateRows();
     weighting.observe(meanLosses, present,
@@ -591,9 +578,10 @@ public final class MultiTaskModel implements MultiTaskLearner {
     int t = indexOf(task);
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(sourceWeights, "sourceWeights");
-    if (shadowTask >= 0) {
+    if (transfer.shadowTask >= 0) {
       throw new IllegalStateException("attachShadow: a shadow candidate for task '"
-          + tasks.get(shadowTask).name() + "' is already attached; promote or discard it first");
+          + tasks.get(transfer.shadowTask).name()
+          + "' is already attached; promote or discard it first");
     }
     if (!Double.isFinite(outputBias)) {
       throw new IllegalArgumentException("outputBias: must be finite, got " + outputBias);
@@ -606,7 +594,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     int hiddenLength = incumbent.hiddenEnd() - incumbent.offset();
     switch (start) {
       case COPY_INCUMBENT ->
-          System.arraycopy(params, incumbent.offset(), shadowParams, 0, towerLength);
+          System.arraycopy(params, incumbent.offset(), transfer.shadowParams, 0, towerLength);
       case BLEND_SOURCES -> {
         if (sourceWeights.isEmpty()) {
           throw new IllegalArgumentException("sourceWeights: BLEND_SOURCES needs at least one"
@@ -622,30 +610,30 @@ public final class MultiTaskModel implements MultiTaskLearner {
           }
           total += w;
         }
-        Arrays.fill(shadowParams, 0.0);
+        Arrays.fill(transfer.shadowParams, 0.0);
         for (Map.Entry<String, Double> e : new TreeMap<>(sourceWeights).entrySet()) {
           int from = towers[indexOf(e.getKey())].offset();
           double w = e.getValue() / total;
           for (int i = incumbent.wideEnd() - incumbent.offset(); i < hiddenLength; i++) {
-            shadowParams[i] += w * params[from + i];
+            transfer.shadowParams[i] += w * params[from + i];
           }
         }
-        shadowParams[towerLength - 1] = outputBias;
+        transfer.shadowParams[towerLength - 1] = outputBias;
       }
       case RESET -> {
         Tower fresh = new Tower(0, shared.outputSize(), config.towerSize(), towerWideSize);
-        fresh.initInPlace(shadowParams, new SplittableRandom(config.seed() ^ (version
+        fresh.initInPlace(transfer.shadowParams, new SplittableRandom(config.seed() ^ (version
             * 0x9E3779B97F4A7C15L) ^ t));
-        Arrays.fill(shadowParams, hiddenLength, towerLength, 0.0);
-        shadowParams[towerLength - 1] = outputBias;
+        Arrays.fill(transfer.shadowParams, hiddenLength, towerLength, 0.0);
+        transfer.shadowParams[towerLength - 1] = outputBias;
       }
       default -> throw new IllegalStateException("unreachable: " + start);
     }
-    Arrays.fill(shadowGrads, 0.0);
-    Arrays.fill(shadowState, 0.0);
-    shadowSteps = 0;
-    shadowBoost = learningRateBoost;
-    shadowTask = t;
+    Arrays.fill(transfer.shadowGrads, 0.0);
+    Arrays.fill(transfer.shadowState, 0.0);
+    transfer.shadowSteps = 0;
+    transfer.shadowBoost = learningRateBoost;
+    transfer.shadowTask = t;
   }
 
   /**
@@ -665,9 +653,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
     if (events < 0) {
       throw new IllegalArgumentException("events: must be >= 0, got " + events);
     }
-    lossBoostTask = factor > 1.0 && events > 0 ? t : -1;
-    lossBoostFactor = lossBoostTask < 0 ? 1.0 : factor;
-    lossBoostUntil = lossBoostTask < 0 ? 0 : this.events + events;
+    transfer.lossBoostTask = factor > 1.0 && events > 0 ? t : -1;
+    transfer.lossBoostFactor = transfer.lossBoostTask < 0 ? 1.0 : factor;
+    transfer.lossBoostUntil = transfer.lossBoostTask < 0 ? 0 : this.events + events;
   }
 
   /**
@@ -705,24 +693,24 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     clearRelearning();
     if (events > 0 && (embeddingFactor > 1.0 || sharedFactor > 1.0)) {
-      relearnTask = t;
-      relearnEmbeddingFactor = embeddingFactor;
-      relearnSharedFactor = sharedFactor;
-      relearnUntil = this.events + events;
+      transfer.relearnTask = t;
+      transfer.relearnEmbeddingFactor = embeddingFactor;
+      transfer.relearnSharedFactor = sharedFactor;
+      transfer.relearnUntil = this.events + events;
     }
   }
 
   /** The task under a re-learning boost ({@link #boostRelearning}), or null when none is. */
   public String relearningTask() {
-    return relearnTask < 0 ? null : tasks.get(relearnTask).name();
+    return transfer.relearnTask < 0 ? null : tasks.get(transfer.relearnTask).name();
   }
 
   /** Collects the user and item rows of the batch's events of the re-learning task. */
   private void markRelearningRows(List<LabelledExample> batch) {
-    if (relearnTask < 0 || relearnEmbeddingFactor == 1.0) {
+    if (transfer.relearnTask < 0 || transfer.relearnEmbeddingFactor == 1.0) {
       return;
     }
-    String name = tasks.get(relearnTask).name();
+    String name = tasks.get(transfer.relearnTask).name();
     for (LabelledExample labelled : batch) {
       if (labelled.labels().containsKey(name)) {
         markRelearningRow(userTable.lookup(labelled.example().user()));
@@ -733,43 +721,120 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   private void markRelearningRow(EmbeddingRow row) {
     if (!row.id().isEmpty()) {
-      relearnRows.add(row);
+      transfer.relearnRows.add(row);
     }
   }
 
   private void clearRelearning() {
-    relearnTask = -1;
-    relearnEmbeddingFactor = 1.0;
-    relearnSharedFactor = 1.0;
-    relearnUntil = 0;
-    relearnRows.clear();
+    transfer.clearRelearning();
   }
 
-  /** Reads the re-learning boost section of a format-4 dense blob. */
-  private void readRelearningState(DataInputStream in) throws IOException {
-    int task = in.readInt();
-    if (task < -1 || task >= taskCount) {
-      throw new IllegalArgumentException("dense blob: re-learning task index " + task
-          + " is out of range for " + taskCount + " tasks");
+  // ---------------------------------------------------------------- task-specific residuals
+
+  /**
+   * Starts a shadow candidate for {@code task} that is the incumbent itself (its tower, not a
+   * copy, and any residual already promoted for the task) plus a fresh, empty
+   * {@link TaskResidual task-specific embedding residual} read only by this task's output,
+   * {@code z + d_user(user) . v + u . d_item(item) + u^T M v} (sparse user and item delta rows
+   * and one interaction matrix, all zero at the start), learning with fresh Adagrad state at
+   * {@code learningRate} from the gradient of the candidate's loss (the incumbent's output plus
+   * the residual) on the task's events. No
+   * gradient reaches the incumbent's tower, the shared part or the embedding rows, so the
+   * incumbent learns exactly as it would without it; {@link #predictShadow} scores the
+   * candidate. {@link #promoteShadow} keeps the residual (it then joins the task's output and
+   * learns jointly with the model; a residual already promoted for the task is summed with it,
+   * exactly); {@link #discardShadow} drops it. Part of {@link #exportDense()} (format version 5).
+   *
+   * @param task the task; must exist
+   * @param learningRate the residual rows' Adagrad learning rate, finite, in (0, 10]
+   * @throws IllegalArgumentException for an unknown task or a rate outside (0, 10]
+   * @throws IllegalStateException if a shadow candidate is already attached
+   */
+  public void attachResidualShadow(String task, double learningRate) {
+    int t = indexOf(task);
+    if (transfer.shadowTask >= 0) {
+      throw new IllegalStateException("attachResidualShadow: a shadow candidate for task '"
+          + tasks.get(transfer.shadowTask).name()
+          + "' is already attached; promote or discard it first");
     }
-    double embeddingFactor = in.readDouble();
-    double sharedFactor = in.readDouble();
-    long until = in.readLong();
-    if (task >= 0 && !(embeddingFactor >= 1.0 && embeddingFactor <= 100.0
-        && sharedFactor >= 1.0 && sharedFactor <= 100.0 && until >= 0)) {
-      throw new IllegalArgumentException("dense blob: re-learning boost factors "
-          + embeddingFactor + " and " + sharedFactor + " (each must be in [1, 100]) until event "
-          + until + " (must be >= 0)");
+    if (!(learningRate > 0.0 && learningRate <= 10.0)) {
+      throw new IllegalArgumentException("learningRate: must be in (0, 10], got "
+          + learningRate);
     }
-    relearnTask = task;
-    relearnEmbeddingFactor = task < 0 ? 1.0 : embeddingFactor;
-    relearnSharedFactor = task < 0 ? 1.0 : sharedFactor;
-    relearnUntil = task < 0 ? 0 : until;
+    clearShadow();
+    transfer.shadowResidual = new TaskResidual(dim);
+    transfer.shadowResidualRate = learningRate;
+    transfer.shadowTask = t;
+  }
+
+  /**
+   * Delta rows of the residual promoted for {@code task} (0 when it has none); with
+   * {@code candidate}, those of the shadow candidate's residual instead (0 when the task has
+   * none).
+   *
+   * @throws IllegalArgumentException for an unknown task
+   */
+  public int residualRows(String task, boolean candidate) {
+    int t = indexOf(task);
+    TaskResidual r = !candidate ? transfer.residuals[t]
+        : t == transfer.shadowTask ? transfer.shadowResidual : null;
+    return r == null ? 0 : r.rows();
+  }
+
+  /** The promoted residual's term for task {@code t} on one example (0 without one). */
+  private double residualScore(int t, Example example, double[] in) {
+    TaskResidual r = transfer.residuals[t];
+    return r == null ? 0.0 : r.score(example.user(), example.item(), in, 0);
+  }
+
+  /** Adds the task's loss gradient {@code dz} of one example to its promoted residual, if any. */
+  private void accumulateResidual(int t, Example example, double[] in, double dz) {
+    TaskResidual r = transfer.residuals[t];
+    if (r != null) {
+      r.accumulate(example.user(), example.item(), in, 0, dz);
+    }
+  }
+
+  /**
+   * Trains the candidate residual on one example of the shadow task: its output is the
+   * incumbent's {@code zIncumbent} plus the residual, weighted like the task's loss (without a
+   * loss-weight boost, as a candidate tower).
+   */
+  private void learnShadowResidual(int t, Example example, double[] in, double zIncumbent,
+      double label) {
+    double z = zIncumbent + transfer.shadowResidual.score(example.user(), example.item(), in, 0);
+    double dz = weights[t] * scales[t] / labelCounts[t]
+        * Losses.trainingGradient(tasks.get(t), z, label);
+    transfer.shadowResidual.accumulate(example.user(), example.item(), in, 0, dz);
+  }
+
+  /** One step of every residual that received gradient in this {@link #learn}. */
+  private void stepResiduals() {
+    for (int t = 0; t < taskCount; t++) {
+      if (transfer.residuals[t] != null) {
+        transfer.residuals[t].step(transfer.residualRates[t]);
+      }
+    }
+    if (transfer.shadowResidual != null) {
+      transfer.shadowResidual.step(transfer.shadowResidualRate);
+    }
+  }
+
+  /** Promotion of a residual candidate: the task's output keeps the residual from now on. */
+  private void promoteResidual() {
+    int t = transfer.shadowTask;
+    if (transfer.residuals[t] == null) {
+      transfer.residuals[t] = transfer.shadowResidual;
+    } else {
+      transfer.shadowResidual.addInto(transfer.residuals[t]);
+    }
+    transfer.residualRates[t] = transfer.shadowResidualRate;
+    clearShadow();
   }
 
   /** The task whose shadow candidate is attached, or null when none is. */
   public String shadowTask() {
-    return shadowTask < 0 ? null : tasks.get(shadowTask).name();
+    return transfer.shadowTask < 0 ? null : tasks.get(transfer.shadowTask).name();
   }
 
   /**
@@ -781,15 +846,22 @@ public final class MultiTaskModel implements MultiTaskLearner {
    */
   public double[] predictShadow(List<Example> batch) {
     Objects.requireNonNull(batch, "batch");
-    if (shadowTask < 0) {
+    if (transfer.shadowTask < 0) {
       throw new IllegalStateException("predictShadow: no shadow candidate is attached");
     }
     double[] out = new double[batch.size()];
-    TaskSpec task = tasks.get(shadowTask);
+    TaskSpec task = tasks.get(transfer.shadowTask);
+    int t = transfer.shadowTask;
+    TaskResidual candidate = transfer.shadowResidual;
     for (int i = 0; i < batch.size(); i++) {
       forwardShared(batch, i);
-      out[i] = Losses.score(task,
-          shadowTower.forward(shadowParams, shared.output(shadowTask), input, 0));
+      Example example = batch.get(i);
+      double z = candidate != null
+          ? towers[t].forward(params, shared.output(t), input, 0)
+              + residualScore(t, example, input)
+              + candidate.score(example.user(), example.item(), input, 0)
+          : shadowTower.forward(transfer.shadowParams, shared.output(t), input, 0);
+      out[i] = Losses.score(task, z);
     }
     return out;
   }
@@ -813,7 +885,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
   /**
    * Installs the shadow candidate as its task's tower (with its optimizer state) and detaches
    * it; the task's tower then learns at the candidate's boosted rate for {@code recoveryEvents}
-   * more learned events (replacing any earlier boost).
+   * more learned events (replacing any earlier boost). A residual candidate
+   * ({@link #attachResidualShadow}) is kept in the task's output instead (summed into a residual
+   * promoted earlier) and keeps learning at its rate; {@code recoveryEvents} is then unused.
    *
    * @throws IllegalArgumentException for a negative {@code recoveryEvents}
    * @throws IllegalStateException if no shadow candidate is attached
@@ -822,20 +896,24 @@ public final class MultiTaskModel implements MultiTaskLearner {
     if (recoveryEvents < 0) {
       throw new IllegalArgumentException("recoveryEvents: must be >= 0, got " + recoveryEvents);
     }
-    if (shadowTask < 0) {
+    if (transfer.shadowTask < 0) {
       throw new IllegalStateException("promoteShadow: no shadow candidate is attached");
     }
-    Tower tower = towers[shadowTask];
-    System.arraycopy(shadowParams, 0, params, tower.offset(), towerLength);
+    if (transfer.shadowResidual != null) {
+      promoteResidual();
+      return;
+    }
+    Tower tower = towers[transfer.shadowTask];
+    System.arraycopy(transfer.shadowParams, 0, params, tower.offset(), towerLength);
     int n = params.length;
     for (int s = 0; s < optimizer.stateSlots(); s++) {
-      System.arraycopy(shadowState, s * towerLength, optimizerState, s * n + tower.offset(),
-          towerLength);
+      System.arraycopy(transfer.shadowState, s * towerLength, optimizerState,
+          s * n + tower.offset(), towerLength);
     }
-    if (recoveryEvents > 0 && shadowBoost > 1.0) {
-      boostTask = shadowTask;
-      boostFactor = shadowBoost;
-      boostUntil = events + recoveryEvents;
+    if (recoveryEvents > 0 && transfer.shadowBoost > 1.0) {
+      transfer.boostTask = transfer.shadowTask;
+      transfer.boostFactor = transfer.shadowBoost;
+      transfer.boostUntil = events + recoveryEvents;
     }
     clearShadow();
   }
@@ -846,19 +924,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * @throws IllegalStateException if no shadow candidate is attached
    */
   public void discardShadow() {
-    if (shadowTask < 0) {
+    if (transfer.shadowTask < 0) {
       throw new IllegalStateException("discardShadow: no shadow candidate is attached");
     }
     clearShadow();
   }
 
   private void clearShadow() {
-    shadowTask = -1;
-    shadowBoost = 1.0;
-    shadowSteps = 0;
-    Arrays.fill(shadowParams, 0.0);
-    Arrays.fill(shadowGrads, 0.0);
-    Arrays.fill(shadowState, 0.0);
+    transfer.clearShadow();
   }
 
   // ---------------------------------------------------------------- state for state stores
@@ -871,8 +944,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
   public byte[] exportDense() {
     // Parameters, optimizer state, a shadow tower and its state, and the affinity's per-task
     // directions over the shared parameters, plus a margin for the small fields.
-    int doubles = params.length + optimizerState.length + shadowParams.length
-        + shadowState.length + taskCount * sharedLength;
+    int doubles = params.length + optimizerState.length + transfer.shadowParams.length
+        + transfer.shadowState.length + taskCount * sharedLength;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * doubles + 4096);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(SnapshotFormat.DENSE_MAGIC);
@@ -893,23 +966,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
         out.writeLong(table.admissions());
         out.writeLong(table.evictions());
       }
-      out.writeInt(shadowTask);
-      if (shadowTask >= 0) {
-        out.writeDouble(shadowBoost);
-        out.writeLong(shadowSteps);
-        writeDoubles(out, shadowParams);
-        writeDoubles(out, shadowState);
-      }
-      out.writeInt(boostTask);
-      out.writeDouble(boostFactor);
-      out.writeLong(boostUntil);
-      out.writeInt(lossBoostTask);
-      out.writeDouble(lossBoostFactor);
-      out.writeLong(lossBoostUntil);
-      out.writeInt(relearnTask);
-      out.writeDouble(relearnEmbeddingFactor);
-      out.writeDouble(relearnSharedFactor);
-      out.writeLong(relearnUntil);
+      transfer.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -949,55 +1006,10 @@ public final class MultiTaskModel implements MultiTaskLearner {
         EmbeddingTable table = table(name);
         table.restoreCounters(in.readLong(), in.readLong());
       }
-      clearShadow();
-      boostTask = -1;
-      boostFactor = 1.0;
-      boostUntil = 0;
-      lossBoostTask = -1;
-      lossBoostFactor = 1.0;
-      lossBoostUntil = 0;
-      clearRelearning();
-      if (format >= 2) {
-        readTransferState(in);
-      }
-      if (format >= 4) {
-        readRelearningState(in);
-      }
+      transfer.read(in, format);
     } catch (IOException e) {
       throw new IllegalArgumentException("dense blob: truncated or malformed", e);
     }
-  }
-
-  /** Reads the shadow and boost section of a format-2 dense blob. */
-  private void readTransferState(DataInputStream in) throws IOException {
-    int shadow = in.readInt();
-    if (shadow < -1 || shadow >= taskCount) {
-      throw new IllegalArgumentException("dense blob: shadow task index " + shadow
-          + " is out of range for " + taskCount + " tasks");
-    }
-    if (shadow >= 0) {
-      shadowBoost = in.readDouble();
-      shadowSteps = in.readLong();
-      readDoubles(in, shadowParams, "shadow tower parameters");
-      readDoubles(in, shadowState, "shadow tower optimizer state");
-      shadowTask = shadow;
-    }
-    int boost = in.readInt();
-    if (boost < -1 || boost >= taskCount) {
-      throw new IllegalArgumentException("dense blob: boosted task index " + boost
-          + " is out of range for " + taskCount + " tasks");
-    }
-    boostTask = boost;
-    boostFactor = in.readDouble();
-    boostUntil = in.readLong();
-    int lossBoost = in.readInt();
-    if (lossBoost < -1 || lossBoost >= taskCount) {
-      throw new IllegalArgumentException("dense blob: loss-boosted task index " + lossBoost
-          + " is out of range for " + taskCount + " tasks");
-    }
-    lossBoostTask = lossBoost;
-    lossBoostFactor = in.readDouble();
-    lossBoostUntil = in.readLong();
   }
 
   /**
@@ -1014,6 +1026,17 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
     }
     return out;
+  }
+
+  /**
+   * Resets the change tracking of {@link #drainDirtyRows()} without encoding anything: what a
+   * caller that keeps no row store (an offline replay) calls after each batch, so that tracking
+   * holds no memory and costs no encoding. The next drain reports only later changes.
+   */
+  public void forgetDirtyRows() {
+    for (EmbeddingTable table : tablesByName.values()) {
+      table.clearDirty();
+    }
   }
 
   /**
@@ -1146,9 +1169,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     int keepFrom = 0;
     int keepTo = 0;
-    if (boostTask >= 0 && events <= boostUntil) {
-      keepFrom = towers[boostTask].offset();
-      keepTo = towers[boostTask].end();
+    if (transfer.boostTask >= 0 && events <= transfer.boostUntil) {
+      keepFrom = towers[transfer.boostTask].offset();
+      keepTo = towers[transfer.boostTask].end();
     }
     double keep = 1.0 - rate;
     for (int i = 0; i < params.length; i++) {
@@ -1177,13 +1200,13 @@ public final class MultiTaskModel implements MultiTaskLearner {
       throw new IllegalArgumentException("events: must be >= 0, got " + events);
     }
     if (factor > 1.0 && events > 0) {
-      boostTask = t;
-      boostFactor = factor;
-      boostUntil = this.events + events;
+      transfer.boostTask = t;
+      transfer.boostFactor = factor;
+      transfer.boostUntil = this.events + events;
     } else {
-      boostTask = -1;
-      boostFactor = 1.0;
-      boostUntil = 0;
+      transfer.boostTask = -1;
+      transfer.boostFactor = 1.0;
+      transfer.boostUntil = 0;
     }
   }
 
@@ -1192,7 +1215,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * another replica), or null when none does.
    */
   public String boostedTask() {
-    return boostTask >= 0 && events <= boostUntil ? tasks.get(boostTask).name() : null;
+    return transfer.boostTask >= 0 && events <= transfer.boostUntil
+        ? tasks.get(transfer.boostTask).name() : null;
   }
 
   // ---------------------------------------------------------------- new tasks at runtime
@@ -1298,16 +1322,16 @@ public final class MultiTaskModel implements MultiTaskLearner {
     // and the bias b2) are scaled; the hidden layer feeding h is kept.
     for (int i = 0; i < towerLength - 1; i++) {
       if (i < wideLength || i >= hiddenLength) {
-        shadowParams[i] = scale * params[from.offset() + i];
+        transfer.shadowParams[i] = scale * params[from.offset() + i];
       }
     }
-    shadowParams[towerLength - 1] = scale * params[from.end() - 1] + shift;
+    transfer.shadowParams[towerLength - 1] = scale * params[from.end() - 1] + shift;
     int n = params.length;
     for (int slot = 0; slot < optimizer.stateSlots(); slot++) {
-      System.arraycopy(optimizerState, slot * n + from.offset(), shadowState,
+      System.arraycopy(optimizerState, slot * n + from.offset(), transfer.shadowState,
           slot * towerLength, towerLength);
     }
-    shadowSteps = version;
+    transfer.shadowSteps = version;
   }
 
   /**
@@ -1355,23 +1379,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
       mine.restoreCounters(table.admissions(), table.evictions());
     }
-    if (smaller.shadowTask >= 0) {
-      System.arraycopy(smaller.shadowParams, 0, shadowParams, 0, towerLength);
-      System.arraycopy(smaller.shadowState, 0, shadowState, 0, shadowState.length);
-      shadowTask = smaller.shadowTask;
-      shadowBoost = smaller.shadowBoost;
-      shadowSteps = smaller.shadowSteps;
-    }
-    boostTask = smaller.boostTask;
-    boostFactor = smaller.boostFactor;
-    boostUntil = smaller.boostUntil;
-    lossBoostTask = smaller.lossBoostTask;
-    lossBoostFactor = smaller.lossBoostFactor;
-    lossBoostUntil = smaller.lossBoostUntil;
-    relearnTask = smaller.relearnTask;
-    relearnEmbeddingFactor = smaller.relearnEmbeddingFactor;
-    relearnSharedFactor = smaller.relearnSharedFactor;
-    relearnUntil = smaller.relearnUntil;
+    transfer.copyFrom(smaller.transfer);
   }
 
   /**
@@ -1453,7 +1461,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
         Double label = labelled.labels().get(tasks.get(t).name());
         if (label != null) {
           TaskSpec task = tasks.get(t);
-          double z = towers[t].forward(params, shared.output(t), input, 0);
+          double z = towers[t].forward(params, shared.output(t), input, 0)
+              + residualScore(t, labelled.example(), input);
           total += weights[t] * scales[t] / counts[t]
               * Losses.trainingLoss(task, z, label);
         }
@@ -1569,6 +1578,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     batchShadowDx = new double[shared.outputSize()][n];
     batchTaskInputRows = new double[n][];
     batchExampleRows = new EmbeddingRow[exampleRows.length * n];
+    batchScores = new double[taskCount][n];
     batchCapacity = n;
   }
 
@@ -1705,8 +1715,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
       towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ,
           batchTaskInputRows, 0);
+      if (transfer.residuals[t] != null) {
+        for (int a = 0; a < count; a++) {
+          batchZ[a] += residualScore(t, batch.get(batchIndex[a]).example(),
+              batchInputRows[batchIndex[a]]);
+        }
+      }
       double scale = scales[t];
-      double boost = t == lossBoostTask ? lossBoostFactor : 1.0;
+      double boost = t == transfer.lossBoostTask ? transfer.lossBoostFactor : 1.0;
       for (int a = 0; a < count; a++) {
         double label = batchLabel[batchIndex[a]];
         lossSums[t] += scale * Losses.trainingLoss(task, batchZ[a], label);
@@ -1716,15 +1732,23 @@ public final class MultiTaskModel implements MultiTaskLearner {
       towers[t].backwardBatch(params, batchRepresentationRows, count, batchDz, grads, 0, touched,
           batchDRepresentationColumns, batchTaskInputRows, 0, batchDInputColumns,
           batchIndex);
-      if (t == shadowTask) {
-        shadowTower.forwardBatch(shadowParams, batchRepresentationColumns, count, batchZ,
+      for (int a = 0; a < count; a++) {
+        int e = batchIndex[a];
+        accumulateResidual(t, batch.get(e).example(), batchInputRows[e], batchDz[a]);
+        if (t == transfer.shadowTask && transfer.shadowResidual != null) {
+          learnShadowResidual(t, batch.get(e).example(), batchInputRows[e], batchZ[a],
+              batchLabel[e]);
+        }
+      }
+      if (t == transfer.shadowTask && transfer.shadowResidual == null) {
+        shadowTower.forwardBatch(transfer.shadowParams, batchRepresentationColumns, count, batchZ,
             batchTaskInputRows, 0);
         for (int a = 0; a < count; a++) {
           batchDz[a] = weights[t] * scale / labelCounts[t]
               * Losses.trainingGradient(task, batchZ[a], batchLabel[batchIndex[a]]);
         }
-        shadowTower.backwardBatch(shadowParams, batchRepresentationRows, count, batchDz,
-            shadowGrads, 0, null, batchShadowDx, batchTaskInputRows, 0, null, null);
+        shadowTower.backwardBatch(transfer.shadowParams, batchRepresentationRows, count, batchDz,
+            transfer.shadowGrads, 0, null, batchShadowDx, batchTaskInputRows, 0, null, null);
       }
       for (int j = 0; j < outputWidth; j++) {
         double[] from = batchDRepresentationColumns[j];
@@ -1763,13 +1787,20 @@ public final class MultiTaskModel implements MultiTaskLearner {
     sharedForwards++;
     shared.forwardBatch(params, batchInputColumns, n);
     keepForwardForReuse(n);
+    // The towers batched too (bit-identical to Tower.forward per example), task by task.
+    for (int t = 0; t < taskCount; t++) {
+      towers[t].forwardBatch(params, shared.batchOutputColumns(t), n, batchZ, batchInputRows, 0);
+      double[] scoresOfTask = batchScores[t];
+      for (int e = 0; e < n; e++) {
+        double z = batchZ[e] + residualScore(t, batch.get(e), batchInputRows[e]);
+        scoresOfTask[e] = Losses.score(tasks.get(t), z);
+      }
+    }
     List<Map<String, Double>> out = new ArrayList<>(n);
     for (int e = 0; e < n; e++) {
       Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
-        shared.batchOutput(t, e, batchRepresentation);
-        double z = towers[t].forward(params, batchRepresentation, batchInputRows[e], 0);
-        scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
+        scores.put(tasks.get(t).name(), batchScores[t][e]);
       }
       out.add(Collections.unmodifiableMap(scores));
     }
@@ -1848,15 +1879,15 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * (a zero gradient is a no-op for them); Adam updates everything.
    */
   private void updateDense() {
-    if (boostTask >= 0 && events > boostUntil) {
-      boostTask = -1;
-      boostFactor = 1.0;
+    if (transfer.boostTask >= 0 && events > transfer.boostUntil) {
+      transfer.boostTask = -1;
+      transfer.boostFactor = 1.0;
     }
-    if (lossBoostTask >= 0 && events > lossBoostUntil) {
-      lossBoostTask = -1;
-      lossBoostFactor = 1.0;
+    if (transfer.lossBoostTask >= 0 && events > transfer.lossBoostUntil) {
+      transfer.lossBoostTask = -1;
+      transfer.lossBoostFactor = 1.0;
     }
-    if (relearnTask >= 0 && events > relearnUntil) {
+    if (transfer.relearnTask >= 0 && events > transfer.relearnUntil) {
       clearRelearning();
     }
     if (optimizer.zeroGradientIsNoOp()) {
@@ -1877,21 +1908,21 @@ public final class MultiTaskModel implements MultiTaskLearner {
    */
   private void updateDenseRange(int from, int to) {
     double rate = config.denseLearningRate();
-    if (relearnTask >= 0 && from < sharedLength) {
+    if (transfer.relearnTask >= 0 && from < sharedLength) {
       int sharedTo = Math.min(to, sharedLength);
       optimizer.updateDenseInPlace(params, grads, optimizerState, from, sharedTo, version,
-          rate * relearnSharedFactor);
+          rate * transfer.relearnSharedFactor);
       if (sharedTo == to) {
         return;
       }
       from = sharedTo;
     }
-    if (boostTask < 0) {
+    if (transfer.boostTask < 0) {
       optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
       return;
     }
-    int bFrom = Math.max(from, towers[boostTask].offset());
-    int bTo = Math.min(to, towers[boostTask].end());
+    int bFrom = Math.max(from, towers[transfer.boostTask].offset());
+    int bTo = Math.min(to, towers[transfer.boostTask].end());
     if (bFrom >= bTo) {
       optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
       return;
@@ -1900,7 +1931,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       optimizer.updateDenseInPlace(params, grads, optimizerState, from, bFrom, version, rate);
     }
     optimizer.updateDenseInPlace(params, grads, optimizerState, bFrom, bTo, version,
-        rate * boostFactor);
+        rate * transfer.boostFactor);
     if (bTo < to) {
       optimizer.updateDenseInPlace(params, grads, optimizerState, bTo, to, version, rate);
     }
@@ -1908,14 +1939,14 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   private void updateRows() {
     double rate = config.embeddingLearningRate();
-    double boosted = rate * relearnEmbeddingFactor;
+    double boosted = rate * transfer.relearnEmbeddingFactor;
     for (EmbeddingRow row : touchedRows) {
       optimizer.updateRowInPlace(row.values(), rowGrads[row.batchSlot()], row.state(),
-          row.nextUpdate(), relearnRows.contains(row) ? boosted : rate);
+          row.nextUpdate(), transfer.relearnRows.contains(row) ? boosted : rate);
       row.batchSlot(-1);
     }
     touchedRows.clear();
-    relearnRows.clear();
+    transfer.relearnRows.clear();
   }
 
   private void observeNumerics(List<LabelledExample> batch) {
@@ -1958,7 +1989,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * each (big-endian, NaN canonicalised), but through a {@link DoubleBuffer} view a chunk at a
    * time: one bulk copy instead of a stream call per value.
    */
-  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+  static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
     out.writeInt(values.length);
     byte[] chunk = new byte[8 * Math.min(values.length, IO_CHUNK)];
     DoubleBuffer view = ByteBuffer.wrap(chunk).asDoubleBuffer();
@@ -1976,7 +2007,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
   }
 
   /** Reads what {@link #writeDoubles} wrote into {@code into}, whose length must match. */
-  private static void readDoubles(DataInputStream in, double[] into, String what)
+  static void readDoubles(DataInputStream in, double[] into, String what)
       throws IOException {
     int n = in.readInt();
     if (n != into.length) {

@@ -23,7 +23,7 @@ class ModelConfigTest {
     assertThat(c.optimizer()).isEqualTo(ModelConfig.OptimizerKind.ADAGRAD);
     assertThat(c.embeddingLearningRate()).isEqualTo(0.15);
     assertThat(c.denseLearningRate()).isEqualTo(0.05);
-    assertThat(c.weighting()).isEqualTo(ModelConfig.Weighting.FIXED);
+    assertThat(c.weighting()).isEqualTo(ModelConfig.Weighting.NORMALISED);
     assertThat(c.taskWeight("anything")).isEqualTo(1.0);
   }
 

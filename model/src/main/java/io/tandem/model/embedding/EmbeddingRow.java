@@ -1,10 +1,8 @@
 package io.tandem.model.embedding;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * One entry of an {@link EmbeddingTable}: either an admitted row (its {@code float} values and its
@@ -86,29 +84,33 @@ public final class EmbeddingRow {
     this.batchSlot = slot;
   }
 
-  /** The binary form (see the class comment). */
+  /** Bytes of the binary form before the values: format, flags, three counters, two lengths. */
+  private static final int HEADER_BYTES = 1 + 1 + 3 * Long.BYTES + 2 * Integer.BYTES;
+
+  /**
+   * The binary form (see the class comment), big-endian, floats as {@link Float#floatToIntBits}
+   * (as {@code DataOutput} writes them). Written straight into an array of the
+   * exact size (a row is encoded for every commit that saw it change, so this is on the stream
+   * thread's commit path).
+   */
   public byte[] toBytes() {
     int n = values == null ? 0 : values.length;
     int s = state == null ? 0 : state.length;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(30 + 4 * (n + s));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT_VERSION);
-      out.writeByte(values == null ? 0 : 1);
-      out.writeLong(sightings);
-      out.writeLong(lastTouched);
-      out.writeLong(updates);
-      out.writeInt(n);
-      out.writeInt(s);
-      for (int i = 0; i < n; i++) {
-        out.writeFloat(values[i]);
-      }
-      for (int i = 0; i < s; i++) {
-        out.writeFloat(state[i]);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + Float.BYTES * (n + s));
+    out.put((byte) FORMAT_VERSION);
+    out.put((byte) (values == null ? 0 : 1));
+    out.putLong(sightings);
+    out.putLong(lastTouched);
+    out.putLong(updates);
+    out.putInt(n);
+    out.putInt(s);
+    for (int i = 0; i < n; i++) {
+      out.putInt(Float.floatToIntBits(values[i]));
     }
-    return bytes.toByteArray();
+    for (int i = 0; i < s; i++) {
+      out.putInt(Float.floatToIntBits(state[i]));
+    }
+    return out.array();
   }
 
   /**

@@ -234,7 +234,7 @@ public final class EmbeddingTable {
     this.evictions = evictionCount;
   }
 
-  /** Forgets all change tracking (after a restore). */
+  /** Forgets all change tracking (after a restore, or for a caller that keeps no row store). */
   public void clearDirty() {
     for (EmbeddingRow row : dirty) {
       row.dirty = false;

@@ -40,6 +40,8 @@ import java.util.SplittableRandom;
 public final class Cgc implements SharedPart {
 
   private static final double GATE_INIT = 0.01;
+  /** Applied twice in {@link #reluMask}: lifts any positive double to at least 1. */
+  private static final double RELU_MASK_SCALE = 1e300;
 
   private final int inputSize;
   private final int expertSize;
@@ -274,6 +276,11 @@ public final class Cgc implements SharedPart {
   }
 
   @Override
+  public double[][] batchOutputColumns(int task) {
+    return outputColumns[task];
+  }
+
+  @Override
   public void backwardBatch(double[] params, double[][] xRows, int n, int[] rowTask,
       double[][] dOut, double[] grad, double[][] gradByTask, TouchedBlocks touched,
       double[][] dxColumns) {
@@ -332,8 +339,14 @@ public final class Cgc implements SharedPart {
         double[] dj = dOut[j];
         double[] hj = hiddenColumns[k * m + j];
         double[] dh = dHiddenColumns[k * m + j];
-        for (int e = 0; e < n; e++) {
-          dh[e] = hj[e] > 0 && (owner < 0 || rowTask[e] == owner) ? gk[e] * dj[e] : 0.0;
+        if (owner < 0) {
+          for (int e = 0; e < n; e++) {
+            dh[e] = gk[e] * dj[e] * reluMask(hj[e]);
+          }
+        } else {
+          for (int e = 0; e < n; e++) {
+            dh[e] = hj[e] > 0 && rowTask[e] == owner ? gk[e] * dj[e] : 0.0;
+          }
         }
       }
     }
@@ -384,6 +397,19 @@ public final class Cgc implements SharedPart {
       dGateColumns[t] = new double[width][n];
     }
     batchCapacity = n;
+  }
+
+  /**
+   * The ReLU's derivative at an output {@code h >= 0} without a branch, so that the loops using it
+   * vectorise: 1.0 for {@code h > 0} (even the smallest subnormal times {@code 1e600} exceeds 1),
+   * 0.0 for {@code h == 0}. {@code x * reluMask(h)} is then exactly {@code x} behind an active unit
+   * and a zero (possibly -0.0) behind an inactive one, where the per-example pass writes +0.0; the
+   * two zeros are interchangeable downstream (a zero upstream gradient is skipped or adds an
+   * exact zero to accumulators that are never -0.0), so results stay bit-identical for finite
+   * gradients (an infinite one times the 0.0 mask would give NaN where the branch gives 0.0).
+   */
+  private static double reluMask(double h) {
+    return Math.min(h * RELU_MASK_SCALE * RELU_MASK_SCALE, 1.0);
   }
 
   /** Numerically stable softmax: subtracts the maximum before exponentiating. */

@@ -144,6 +144,11 @@ public final class SharedBottom implements SharedPart {
   }
 
   @Override
+  public double[][] batchOutputColumns(int task) {
+    return activationColumns[layers.length - 1];
+  }
+
+  @Override
   public void backwardBatch(double[] params, double[][] xRows, int n, int[] rowTask,
       double[][] dOut, double[] grad, double[][] gradByTask, TouchedBlocks touched,
       double[][] dxColumns) {

@@ -63,6 +63,15 @@ public interface SharedPart {
   void batchOutput(int task, int e, double[] out);
 
   /**
+   * Every example's representation for {@code task} from the last {@link #forwardBatch}, by
+   * columns: value {@code j} of example {@code e} at {@code [j][e]} (as {@link #batchOutput}
+   * copies it). An internal buffer of {@link #outputSize()} columns of at least {@code n}
+   * values each (only the first {@code n} are this batch's), valid until the next
+   * {@code forwardBatch}; do not modify.
+   */
+  double[][] batchOutputColumns(int task);
+
+  /**
    * Batched {@link #backward} through the last {@link #forwardBatch}, for batches where every
    * example carries exactly one task's gradient: example {@code e}'s task is {@code rowTask[e]}
    * and its representation gradient is {@code dOut[j][e]}. The results are bit-identical to

@@ -16,7 +16,7 @@ import java.io.IOException;
  *       fingerprint, then the learner's counters, dense parameters, optimizer state, numeric
  *       standardiser, weighting and affinity state, table counters and (version 2) the
  *       transfer state: shadow candidate tower and recovery boosts ((version 4) the re-learning
- *       boost included).
+ *       boost included; (version 5) the task-specific residuals).
  * </ul>
  *
  * A reader accepts its own {@link #VERSION} and older, and rejects a newer one with a message
@@ -38,9 +38,11 @@ public final class SnapshotFormat {
    * settings added since version 1 ({@code taskExperts}, {@code wide}); its dense blob is laid
    * out as in version 2. Version 4 appends to the dense blob the re-learning boost (int task
    * index or -1, double embedding factor, double shared-part factor, long until-event); an older
-   * blob reads as "no re-learning boost".
+   * blob reads as "no re-learning boost". Version 5 appends to the dense blob the task-specific
+   * residuals (promoted ones and a residual shadow candidate; layout in the model package's
+   * {@code TransferState}); an older blob reads as "no residual".
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   private SnapshotFormat() {}
 

@@ -11,5 +11,14 @@ public enum CandidateInit {
   /** A copy of the incumbent tower with fresh optimizer state (a learning-rate restart only). */
   KEEP,
   /** Freshly initialised hidden layer (seeded), zero output weights, output bias at the mean. */
-  RESET
+  RESET,
+  /**
+   * The incumbent itself (its tower, not a copy) plus a fresh task-specific embedding residual:
+   * sparse user and item delta rows read only by the drifted task's output, learning with fresh
+   * Adagrad state at {@link TransferConfig#residualLearningRate()}
+   * ({@link io.tandem.model.MultiTaskModel#attachResidualShadow}); promoted = kept (and learning
+   * on with the task), rolled back = dropped. The guard thus judges exactly what the residual
+   * adds. Sources and {@link TransferConfig#learningRateBoost()} are not used by it.
+   */
+  RESIDUAL
 }

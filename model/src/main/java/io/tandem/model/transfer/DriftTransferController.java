@@ -38,7 +38,8 @@ import java.util.Objects;
  *       the first alarmed task gets a candidate (STARTED): sources are the other tasks whose
  *       affinity towards it ({@link MultiTaskModel#affinity}(source, task)) exceeds
  *       {@code minAffinity}, best first, at most {@code maxSources}; the candidate's tower follows
- *       {@link CandidateInit} ({@code BLEND} without sources falls back to {@code KEEP}). One
+ *       {@link CandidateInit} ({@code BLEND} without sources falls back to {@code KEEP};
+ *       {@code RESIDUAL} is the incumbent plus a task-specific embedding residual). One
  *       shadow runs at a time: an alarm of another task meanwhile is reported and not acted on.
  *       The start also begins the re-learning boost ({@link TransferConfig#relearnEvents()},
  *       {@link MultiTaskModel#boostRelearning}), which the guard's decision does not undo.
@@ -306,7 +307,9 @@ public final class DriftTransferController {
    * each stream task runs its own controller): the task's tower learns at
    * {@code learningRateBoost} for {@code recoveryEvents} model events (what promoting a
    * {@link CandidateInit#KEEP} candidate amounts to: the incumbent re-learning at the boosted
-   * rate; a candidate tower is not shipped between replicas) and the task's watch restarts its
+   * rate; a candidate tower is not shipped between replicas, nor is a
+   * {@link CandidateInit#RESIDUAL} candidate's residual, so a follower gets this tower boost
+   * instead) and the task's watch restarts its
    * warm-up, so the drift the other replica already handled does not alarm here as well. Reports
    * no event and publishes nothing.
    *
@@ -471,13 +474,18 @@ public final class DriftTransferController {
     for (TransferEvent.SourceTask s : sources) {
       weights.put(s.task(), s.affinity());
     }
-    MultiTaskModel.ShadowStart start = switch (init) {
-      case BLEND -> MultiTaskModel.ShadowStart.BLEND_SOURCES;
-      case KEEP -> MultiTaskModel.ShadowStart.COPY_INCUMBENT;
-      case RESET -> MultiTaskModel.ShadowStart.RESET;
-    };
-    model.attachShadow(m.task.name(), start, weights, m.recentTrainingTarget(),
-        config.learningRateBoost());
+    if (init == CandidateInit.RESIDUAL) {
+      model.attachResidualShadow(m.task.name(), config.residualLearningRate());
+    } else {
+      MultiTaskModel.ShadowStart start = switch (init) {
+        case BLEND -> MultiTaskModel.ShadowStart.BLEND_SOURCES;
+        case KEEP -> MultiTaskModel.ShadowStart.COPY_INCUMBENT;
+        case RESET -> MultiTaskModel.ShadowStart.RESET;
+        case RESIDUAL -> throw new IllegalStateException("unreachable: " + init);
+      };
+      model.attachShadow(m.task.name(), start, weights, m.recentTrainingTarget(),
+          config.learningRateBoost());
+    }
     if (config.lossWeightBoost() > 1.0) {
       model.boostLossWeight(m.task.name(), config.lossWeightBoost(), config.recoveryEvents());
     }

@@ -495,14 +495,15 @@ public final class RecoveryExperiment {
 
   /**
    * The arms of the README table: no action (alarms only), transfer with the given settings,
-   * the same transfer started at the true drift point (an oracle trigger), and the tower-only
-   * transfer (the same settings without the re-learning boost).
+   * the same transfer started at the true drift point (an oracle trigger), and the guarded part
+   * alone (the same settings without the re-learning boost, which the guard does not cover).
    */
   public static List<Arm> referenceArms(TransferConfig transfer) {
     return List.of(new Arm("no action", Mode.NO_TRANSFER, transfer),
         new Arm("transfer", Mode.TRANSFER, transfer),
         new Arm("transfer at the true drift point", Mode.TRANSFER_AT_DRIFT, transfer),
-        new Arm("transfer, tower only", Mode.TRANSFER, transfer.withRelearning(1.0, 1.0, 0)));
+        new Arm("transfer, guarded part only", Mode.TRANSFER,
+            transfer.withRelearning(1.0, 1.0, 0)));
   }
 
   /**
@@ -623,8 +624,9 @@ public final class RecoveryExperiment {
    * {@code detectors-drift [events]}, {@code recovery [events] [abrupt|gradual] [candidate
    * learningRateBoost recoveryEvents lossWeightBoost]} (candidate: {@code BLEND}, {@code KEEP} or
    * {@code RESET}; unset: {@link TransferConfig#defaults()}), {@code study [events]
-   * [abrupt|gradual] [seeds]} (the {@link #referenceArms} over seeds 1..seeds, default 4, two runs
-   * at a time; {@link #studyTable}); events default to 500,000 / 400,000 / 400,000. The drift of ctr starts at the stream's middle (gradual: over a tenth of
+   * [abrupt|gradual] [seeds] [threads] [first]} (the {@link #referenceArms} over {@code seeds}
+   * seeds from {@code first}, default 4 from 1, {@code threads} runs at a time, default 2;
+   * {@link #studyTable}); events default to 500,000 / 400,000 / 400,000. The drift of ctr starts at the stream's middle (gradual: over a tenth of
    * the stream).
    */
   public static void main(String[] args) {
@@ -659,13 +661,15 @@ public final class RecoveryExperiment {
       }
       case "study" -> {
         int seeds = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        long first = args.length > 5 ? Long.parseLong(args[5]) : 1;
         List<Long> seedList = new ArrayList<>();
-        for (long s = 1; s <= seeds; s++) {
+        for (long s = first; s < first + seeds; s++) {
           seedList.add(s);
         }
         Setup setup = referenceSetup(events, 0.0, drift);
         System.out.print(studyTable(drift.overEvents() == 0 ? "abrupt" : "gradual",
-            study(setup, referenceArms(setup.transfer()), seedList, 2)));
+            study(setup, referenceArms(setup.transfer()), seedList, threads)));
       }
       default -> throw new IllegalArgumentException("argument 1: expected detectors-stationary,"
           + " detectors-drift, recovery or study, got '" + what + "'");

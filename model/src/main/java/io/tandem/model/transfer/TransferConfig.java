@@ -34,6 +34,9 @@ import java.util.Objects;
  * @param relearnSharedBoost factor on the shared dense part's learning rate over the same span,
  *     finite, in [1, 100]; 1 = off
  * @param relearnEvents length of the re-learning span, in model events, &gt;= 0; 0 = off
+ * @param residualLearningRate Adagrad learning rate of the rows of a
+ *     {@link CandidateInit#RESIDUAL} candidate (a task-specific embedding residual), finite, in
+ *     (0, 10]
  */
 public record TransferConfig(
     DetectorKind detector,
@@ -50,7 +53,8 @@ public record TransferConfig(
     int onboardEvents,
     double relearnEmbeddingBoost,
     double relearnSharedBoost,
-    long relearnEvents) {
+    long relearnEvents,
+    double residualLearningRate) {
 
   /** Validates; throws {@link IllegalArgumentException} naming the setting, value and rule. */
   public TransferConfig {
@@ -95,98 +99,109 @@ public record TransferConfig(
     if (relearnEvents < 0) {
       throw new IllegalArgumentException("relearnEvents: must be >= 0, got " + relearnEvents);
     }
+    if (!(residualLearningRate > 0.0 && residualLearningRate <= 10.0)) {
+      throw new IllegalArgumentException("residualLearningRate: must be finite and in (0, 10],"
+          + " got " + residualLearningRate);
+    }
   }
 
   /**
    * The measured defaults: ADWIN over {@link DriftSignal#BASELINE_GAP}, 2,000 warm-up events,
    * transfer on, 2,000 shadow events, sources with affinity &gt; 0, at most one,
-   * {@link CandidateInit#KEEP}, learning-rate boost 3 for 20,000 events, no loss-weight boost,
-   * 500 onboarding events, re-learning boost 2 (embeddings) and 2 (shared part) for 40,000
-   * events. Measurements (RecoveryExperiment, 500 users x 200 items,
-   * rho 0.5, streams' default model config): ADWIN + BASELINE_GAP was the only (detector, signal)
-   * pair without a false alarm on a stationary 500,000-event stream with a daily click cycle
-   * that also detected an abrupt drift (delay ~1,200 ctr events; ADWIN + RAW_LOSS: 8 false
-   * alarms; EXCESS_LOSS: missed the drift, the model re-calibrates within ~5,000 events while
-   * its discrimination stays lost). KEEP was the only detector-triggered recipe promoted by the
-   * guard (BLEND and RESET were rolled back); a loss-weight boost is left off because it bypasses
-   * the guard and ended worse at factor 10. Re-learning boost: embedding rows of the drifted
-   * task and the shared part at twice their rates for 40,000 model events. The drift re-draws the
-   * task's specific factors, which live mostly in the shared user and item embeddings, whose
-   * Adagrad steps have shrunk by then; a tower swap cannot speed that up. Measured over seeds
-   * 1-4 ({@code RecoveryExperiment study}, 300,000 events, drift at the middle, model defaults):
-   * abrupt recovery 15,636 +- 10,979 ctr events vs 18,411 +- 15,289 without action (-15%, sooner
-   * or equal on every seed; the tower alone 0%; 20,000 events: -9%; 60,000: -15% but costlier
-   * for the other task), final losses slightly lower on both tasks; gradual -1%. On the model's
-   * earlier, slower defaults (Adagrad 0.05 / 0.01) x10 / x3 for 60,000 events gave -41%; on the
-   * current rates stronger boosts cost the other task (embeddings x3 or x5: +0.027 / +0.059
-   * squared error on a 160,000-event run).
+   * {@link CandidateInit#RESIDUAL} at residual learning rate 0.02 (the tower recipes' boost 3 for
+   * 20,000 events stays configured for them), no loss-weight boost, 500 onboarding events,
+   * re-learning boost 2 (embeddings) and 2 (shared part) for 40,000 events.
+   *
+   * <p>Measurements (RecoveryExperiment, 500 users x 200 items, rho 0.5, streams' default model
+   * config): ADWIN + BASELINE_GAP was the only (detector, signal) pair without a false alarm on a
+   * stationary 500,000-event stream with a daily click cycle that also detected an abrupt drift
+   * (ADWIN + RAW_LOSS: 8 false alarms; EXCESS_LOSS missed the drift). Recovery
+   * ({@code RecoveryExperiment study 300000 abrupt|gradual 6}, model defaults with normalised
+   * loss weights): abrupt, seeds 1-6, 11,660 +- 5,377 ctr events vs 16,730 +- 9,010 without
+   * action (-30%; sooner on every seed whose drift was detected, every candidate promoted, both
+   * tasks ending better; the guarded residual alone -29%; started at the true drift point -38%);
+   * held-out seeds 7-12 -21%; gradual +0% (its detector fires when the loss has about recovered
+   * on its own; ctr ends lower). The rate was chosen on seeds 1-6 (0.01: -28%). The previous
+   * default ({@link CandidateInit#KEEP}) gave -9% with every candidate rolled back (seeds 1-4,
+   * under uncertainty loss weights, where residual delta rows alone gave -9% and the residual's
+   * matrix alone -19%). A loss-weight boost is left off because it bypasses the guard and ended
+   * worse at factor 10. Details and the full tables: README "Drift watch and transfer".
    */
   public static TransferConfig defaults() {
     return new TransferConfig(DetectorKind.ADWIN, DriftSignal.BASELINE_GAP, 2_000, true, 2_000,
-        0.0, 1, CandidateInit.KEEP, 3.0, 1.0, 20_000, 500, 2.0, 2.0, 40_000);
+        0.0, 1, CandidateInit.RESIDUAL, 3.0, 1.0, 20_000, 500, 2.0, 2.0, 40_000, 0.02);
   }
 
   /** A copy with another detector. */
   public TransferConfig withDetector(DetectorKind value) {
     return new TransferConfig(value, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another signal. */
   public TransferConfig withSignal(DriftSignal value) {
     return new TransferConfig(detector, value, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another warm-up span. */
   public TransferConfig withWarmupEvents(long value) {
     return new TransferConfig(detector, signal, value, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with transfer on or off (off: alarms are reported, nothing else happens). */
   public TransferConfig withTransferEnabled(boolean value) {
     return new TransferConfig(detector, signal, warmupEvents, value, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another shadow span. */
   public TransferConfig withShadowEvents(int value) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, value,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another source rule. */
   public TransferConfig withSources(double affinityAbove, int atMost) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         affinityAbove, atMost, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another candidate recipe. */
   public TransferConfig withCandidateInit(CandidateInit value) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, value, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another loss-weight boost. */
   public TransferConfig withLossWeightBoost(double value) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, value, recoveryEvents,
-        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /** A copy with another onboarding span (collected events, then as many in shadow). */
   public TransferConfig withOnboardEvents(int value) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        value, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        value, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
   }
 
   /**
@@ -196,13 +211,21 @@ public record TransferConfig(
   public TransferConfig withRelearning(double embeddingFactor, double sharedFactor, long events) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
-        onboardEvents, embeddingFactor, sharedFactor, events);
+        onboardEvents, embeddingFactor, sharedFactor, events, residualLearningRate);
   }
 
   /** A copy with another learning-rate boost and recovery span. */
   public TransferConfig withBoost(double factor, long events) {
     return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
         minAffinity, maxSources, candidateInit, factor, lossWeightBoost, events, onboardEvents,
-        relearnEmbeddingBoost, relearnSharedBoost, relearnEvents);
+        relearnEmbeddingBoost, relearnSharedBoost, relearnEvents,
+        residualLearningRate);
+  }
+
+  /** A copy with another learning rate for a {@link CandidateInit#RESIDUAL} candidate's rows. */
+  public TransferConfig withResidualLearningRate(double value) {
+    return new TransferConfig(detector, signal, warmupEvents, transferEnabled, shadowEvents,
+        minAffinity, maxSources, candidateInit, learningRateBoost, lossWeightBoost, recoveryEvents,
+        onboardEvents, relearnEmbeddingBoost, relearnSharedBoost, relearnEvents, value);
   }
 }

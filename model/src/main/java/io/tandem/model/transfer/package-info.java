@@ -1,7 +1,9 @@
 /**
  * Drift-triggered transfer between the tasks of one {@link io.tandem.model.MultiTaskModel}: a
- * per-task drift watch over a normalised prequential signal, candidate towers warm-started from
- * the most related tasks, and a shadow guard that promotes a candidate only if it beat the
+ * per-task drift watch over a normalised prequential signal, candidates (by default the incumbent
+ * plus a task-specific embedding residual, {@link io.tandem.model.transfer.CandidateInit#RESIDUAL};
+ * or towers warm-started from the most related tasks), and a shadow guard that promotes a
+ * candidate only if it beat the
  * incumbent on the task's next events, plus a bounded re-learning boost of the drifted task's
  * embedding rows and the shared part that the guard does not cover
  * ({@link io.tandem.model.MultiTaskModel#boostRelearning}); and the onboarding of tasks added at runtime

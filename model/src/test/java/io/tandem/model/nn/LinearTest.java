@@ -91,12 +91,13 @@ class LinearTest {
 
   @Test
   void batchedKernelsShouldEqualThePerExampleMethodsBitForBit() {
-    // Given a 7-in, 9-out layer (remainders after the 4-wide unrolls), 70 examples (more than one
-    // chunk), upstream gradients with zeros (inactive units) and a negative-heavy input
+    // Given a 7-in, 9-out layer (remainders after the 2- and 4-wide blocks), 150 examples (more
+    // than one chunk of every kernel: 64 by columns, 128 by rows), upstream gradients with zeros
+    // (inactive units) and a negative-heavy input
     Linear layer = new Linear(2, 7, 9);
     SplittableRandom random = new SplittableRandom(13);
     double[] p = random.doubles(layer.end(), -1, 1).toArray();
-    int n = 70;
+    int n = 150;
     double[][] xRows = new double[n][7];
     double[][] dyRows = new double[n][9];
     for (int e = 0; e < n; e++) {

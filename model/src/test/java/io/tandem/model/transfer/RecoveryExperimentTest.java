@@ -11,16 +11,18 @@ class RecoveryExperimentTest {
 
   /**
    * How much better (nats of mean log loss over the drifted task's last 5,000 events) the
-   * default transfer must end than no action on the stream below: measured 0.3085 vs 0.3114
-   * (0.0029; model defaults with Adagrad 0.15 / 0.05 and wide towers). About half of it is
-   * required: the runs are deterministic, so only a change of the model or the recipe moves it,
-   * and a recipe that stops helping fails.
+   * default transfer must end than no action on the stream below: measured 0.3080 vs 0.3097
+   * (0.0017; the residual candidate, promoted, plus the re-learning boost; model defaults with
+   * normalised loss weights; the guarded residual alone: 0.3091). About 60% of it is required:
+   * the runs are deterministic, so only a change of the model or the recipe moves it, and a
+   * recipe that stops helping fails.
    */
-  private static final double TRANSFER_MARGIN = 0.0015;
+  private static final double TRANSFER_MARGIN = 0.001;
   /**
-   * How much worse (squared error of ratings) the other task may end: measured 0.0016 worse
-   * (0.4832 vs 0.4816); stronger boosts cost it more (embeddings x3 or x5 for 60,000 events:
-   * +0.027, +0.059), which this bound would catch.
+   * How much worse (squared error of ratings) the other task may end: measured 0.0006 better
+   * (0.3651 vs 0.3657; the residual itself cannot touch it, the re-learning boost could);
+   * stronger re-learning boosts cost it more (on earlier defaults, embeddings x3 or x5 for
+   * 60,000 events: +0.027, +0.059), which this bound would catch.
    */
   private static final double OTHER_TASK_TOLERANCE = 0.005;
 

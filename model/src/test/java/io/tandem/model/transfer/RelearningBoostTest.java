@@ -223,11 +223,12 @@ class RelearningBoostTest {
   @Test
   void shouldReadADenseBlobOfTheFormatBeforeTheBoostAsNoBoost() {
     // Given a boosted model's dense blob rewritten as format 3: version 3 and without the
-    // trailing re-learning section (int task, double, double, long = 28 bytes)
+    // trailing re-learning section (int task, double, double, long = 28 bytes) and the format-5
+    // residual section after it (empty: int count, byte flag = 5 bytes)
     MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
     model.boostRelearning("a", EMBEDDING_FACTOR, SHARED_FACTOR, 1_000);
     byte[] current = model.exportDense();
-    byte[] older = Arrays.copyOf(current, current.length - 28);
+    byte[] older = Arrays.copyOf(current, current.length - 33);
     ByteBuffer.wrap(older).putInt(4, 3);
 
     // When a boosted model imports it
@@ -244,11 +245,13 @@ class RelearningBoostTest {
 
   @Test
   void shouldRejectADenseBlobWithAnImpossibleBoostFactor() {
-    // Given a boosted model's blob whose embedding factor (24 bytes from the end) is NaN
+    // Given a boosted model's blob whose embedding factor is NaN: 29 bytes from the end, before
+    // the shared factor (8), the until-event (8) and the empty residual section of format 5
+    // (int count 0, byte "no residual candidate")
     MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
     model.boostRelearning("a", EMBEDDING_FACTOR, SHARED_FACTOR, 1_000);
     byte[] blob = model.exportDense();
-    ByteBuffer.wrap(blob).putDouble(blob.length - 24, Double.NaN);
+    ByteBuffer.wrap(blob).putDouble(blob.length - 29, Double.NaN);
 
     // Then a reader says what is wrong
     assertThatThrownBy(() -> MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO)

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tandem.model.TaskSpec;
+import io.tandem.model.loss.Losses;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -30,27 +33,49 @@ class LossWeightingTest {
 
   @Test
   void uncertaintyGradientShouldMatchFiniteDifferences() {
-    // Given log-variances and losses
+    // Given priors, log-variances and losses
+    double[] c = {1.5, 0.25};
     double[] s = {0.3, -1.2};
     double[] losses = {0.7, 40};
     double[] analytic = new double[2];
-    UncertaintyWeighting.gradient(s, losses, BOTH, analytic);
+    UncertaintyWeighting.gradient(c, s, losses, BOTH, analytic);
 
     // Then dJ/ds_t matches central differences of J
     for (int t = 0; t < 2; t++) {
       double saved = s[t];
       s[t] = saved + STEP;
-      double plus = UncertaintyWeighting.objective(s, losses, BOTH);
+      double plus = UncertaintyWeighting.objective(c, s, losses, BOTH);
       s[t] = saved - STEP;
-      double minus = UncertaintyWeighting.objective(s, losses, BOTH);
+      double minus = UncertaintyWeighting.objective(c, s, losses, BOTH);
       s[t] = saved;
       assertThat(analytic[t]).isCloseTo((plus - minus) / (2 * STEP), within(TOLERANCE));
     }
   }
 
   @Test
+  void uncertaintyWeightsShouldBeTheDerivativeOfTheObjectiveInEachLoss() {
+    // Given priors, log-variances and losses
+    double[] c = {1.5, 0.25};
+    double[] s = {0.3, -1.2};
+    double[] losses = {0.7, 40};
+    double[] w = new double[2];
+    UncertaintyWeighting.weights(c, s, w);
+
+    // Then the weight the learner puts on task t's loss gradient is dJ/dL_t (central differences)
+    for (int t = 0; t < 2; t++) {
+      double saved = losses[t];
+      losses[t] = saved + STEP;
+      double plus = UncertaintyWeighting.objective(c, s, losses, BOTH);
+      losses[t] = saved - STEP;
+      double minus = UncertaintyWeighting.objective(c, s, losses, BOTH);
+      losses[t] = saved;
+      assertThat(w[t]).isCloseTo((plus - minus) / (2 * STEP), within(TOLERANCE));
+    }
+  }
+
+  @Test
   void uncertaintyWeightsShouldConvergeToInverseLosses() {
-    // Given constant losses 0.5 and 50 (100x apart)
+    // Given constant losses 0.5 and 50 (100x apart), priors 1
     UncertaintyWeighting weighting = new UncertaintyWeighting(2, 0.05);
     double[] losses = {0.5, 50};
 
@@ -64,6 +89,129 @@ class LossWeightingTest {
     weighting.weights(w);
     assertThat(w[0]).isCloseTo(2.0, within(1e-3));
     assertThat(w[1]).isCloseTo(0.02, within(1e-5));
+  }
+
+  @Test
+  void uncertaintyWeightsShouldConvergeToPriorOverLoss() {
+    // Given constant losses 0.5 and 50 and priors 1 and 3
+    UncertaintyWeighting weighting = new UncertaintyWeighting(new double[] {1, 3}, 0.05);
+    double[] losses = {0.5, 50};
+
+    // When it observes many steps
+    for (int i = 0; i < 5000; i++) {
+      weighting.observe(losses, BOTH, null);
+    }
+
+    // Then w_t -> c_t / L_t: the loss balancing of the unit-prior case times the prior
+    double[] w = new double[2];
+    weighting.weights(w);
+    assertThat(w[0]).isCloseTo(2.0, within(1e-3));
+    assertThat(w[1]).isCloseTo(0.06, within(3e-5));
+  }
+
+  @Test
+  void uncertaintyPriorShouldScaleTheWeightAtEveryStepWithoutChangingTheAdaptation() {
+    // Given two tasks that see the same noisy losses, with priors 1 and 10
+    UncertaintyWeighting weighting = new UncertaintyWeighting(new double[] {1, 10}, 0.05);
+    SplittableRandom random = new SplittableRandom(7);
+    double[] w = new double[2];
+
+    for (int i = 0; i < 500; i++) {
+      // When it observes one step
+      double loss = 0.2 + random.nextDouble();
+      weighting.observe(new double[] {loss, loss}, BOTH, null);
+
+      // Then the second weight is exactly ten times the first (the prior is a relative
+      // importance that the loss balancing never erodes)
+      weighting.weights(w);
+      assertThat(w[1] / w[0]).isCloseTo(10.0, within(1e-12));
+    }
+  }
+
+  @Test
+  void uncertaintyWithUnitPriorsShouldTakeSgdStepsOnKendallsObjective() {
+    // Given the task-count constructor, explicit unit priors, and Kendall et al.'s objective
+    // J = sum_t exp(-s_t) L_t + s_t stepped by hand: s_t -= rate * (1 - exp(-s_t) L_t)
+    double rate = 0.05;
+    UncertaintyWeighting plain = new UncertaintyWeighting(2, rate);
+    UncertaintyWeighting unit = new UncertaintyWeighting(new double[] {1, 1}, rate);
+    double[] s = new double[2];
+
+    // When all three see the same losses
+    for (int i = 0; i < 200; i++) {
+      double[] losses = {0.3 + 1e-3 * i, 0.04};
+      plain.observe(losses, BOTH, null);
+      unit.observe(losses, BOTH, null);
+      for (int t = 0; t < 2; t++) {
+        s[t] -= rate * (1 - Math.exp(-s[t]) * losses[t]);
+      }
+    }
+
+    // Then both weightings give exp(-s_t), bit for bit
+    double[] a = new double[2];
+    double[] b = new double[2];
+    plain.weights(a);
+    unit.weights(b);
+    assertThat(a).containsExactly(Math.exp(-s[0]), Math.exp(-s[1]));
+    assertThat(b).containsExactly(a);
+  }
+
+  @Test
+  void uncertaintyWithZeroPriorShouldGiveTheTaskNoWeight() {
+    // Given a task with prior 0
+    UncertaintyWeighting weighting = new UncertaintyWeighting(new double[] {0, 1}, 0.05);
+
+    // When it observes steps with small losses (which raise the learned factor)
+    for (int i = 0; i < 300; i++) {
+      weighting.observe(new double[] {0.01, 0.5}, BOTH, null);
+    }
+
+    // Then that task's weight stays 0 while the other one's is learned
+    double[] w = new double[2];
+    weighting.weights(w);
+    assertThat(w[0]).isZero();
+    assertThat(w[1]).isGreaterThan(1.0);
+  }
+
+  @Test
+  void uncertaintyShouldRejectANegativeOrNonFinitePriorNamingTheTask() {
+    assertThatThrownBy(() -> new UncertaintyWeighting(new double[] {1, -0.5}, 0.01))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("prior weight of task 1: must be finite and >= 0, got -0.5");
+    assertThatThrownBy(() -> new UncertaintyWeighting(new double[] {Double.NaN}, 0.01))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("task 0");
+  }
+
+  @Test
+  void normalisedRegressionLossShouldBeTheGaussianNllWithTheVarianceOfAUniformLabel() {
+    // Given a rating task on 1..5, a tower output and a label
+    TaskSpec rating = TaskSpec.regression("rating", 1, 5);
+    double z = 0.3;
+    double label = 4.2;
+
+    // When its training loss is multiplied by its factor
+    double normalised = LossNormalisation.factor(rating) * Losses.trainingLoss(rating, z, label);
+
+    // Then it is (prediction - label)^2 / (2 sigma^2) in label units, with sigma^2 the variance
+    // (max - min)^2 / 12 of a label uniform over the declared range
+    double prediction = 1 + z * (5 - 1);
+    double uniformVariance = (5 - 1) * (5 - 1) / 12.0;
+    double gaussianNll = Math.pow(prediction - label, 2) / (2 * uniformVariance);
+    assertThat(normalised).isCloseTo(gaussianNll, within(TOLERANCE));
+  }
+
+  @Test
+  void normalisationShouldLeaveBinaryTasksAndScaleRegressionWeights() {
+    // Given configured weights of a binary and a regression task
+    List<TaskSpec> tasks = List.of(TaskSpec.binary("ctr"), TaskSpec.regression("rating", 1, 5));
+
+    // Then the binary weight is kept and the regression weight multiplied by its factor
+    assertThat(LossNormalisation.weights(new double[] {2, 0.5}, tasks))
+        .containsExactly(2.0, 0.5 * LossNormalisation.REGRESSION_FACTOR);
+    assertThatThrownBy(() -> LossNormalisation.weights(new double[] {1}, tasks))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("weights: 1 weights for 2 tasks");
   }
 
   @Test

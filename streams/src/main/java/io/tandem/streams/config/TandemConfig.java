@@ -299,6 +299,7 @@ public final class TandemConfig {
         .withRelearning((Double) fixed.get(TandemConfigDef.TRANSFER_RELEARN_EMBEDDING_BOOST),
             (Double) fixed.get(TandemConfigDef.TRANSFER_RELEARN_SHARED_BOOST),
             (Long) fixed.get(TandemConfigDef.TRANSFER_RELEARN_EVENTS))
+        .withResidualLearningRate((Double) fixed.get(TandemConfigDef.TRANSFER_RESIDUAL_RATE))
         .withOnboardEvents((Integer) fixed.get(TandemConfigDef.TRANSFER_ONBOARD_EVENTS));
   }
 

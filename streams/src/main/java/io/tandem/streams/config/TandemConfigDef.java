@@ -43,7 +43,7 @@ public final class TandemConfigDef {
   public static final String TASK_MIN = "min";
   /** Suffix of a regression task's largest label. */
   public static final String TASK_MAX = "max";
-  /** Suffix of a task's fixed loss weight. */
+  /** Suffix of a task's loss weight. */
   public static final String TASK_WEIGHT = "weight";
   /** Suffix of a task's optional extra input topic. */
   public static final String TASK_TOPIC = "topic";
@@ -115,6 +115,8 @@ public final class TandemConfigDef {
   public static final String TRANSFER_RELEARN_SHARED_BOOST = "transfer.relearn.shared.boost";
   /** Key: model events the re-learning boost lasts from the start of a transfer (0 = off). */
   public static final String TRANSFER_RELEARN_EVENTS = "transfer.relearn.events";
+  /** Key: Adagrad learning rate of a residual candidate's delta rows. */
+  public static final String TRANSFER_RESIDUAL_RATE = "transfer.residual.rate";
   /** Events of a task declared at runtime collected before its warm start (and then in shadow). */
   public static final String TRANSFER_ONBOARD_EVENTS = "transfer.onboard.events";
 
@@ -168,7 +170,10 @@ public final class TandemConfigDef {
             "Largest allowed label of a regression task (inclusive); must be greater than min. Required "
                 + "for a regression, rejected for a binary task.")
         .define(p + TASK_WEIGHT, Type.DOUBLE, 1.0, POSITIVE_FINITE, Importance.MEDIUM,
-            "Fixed weight of this task's loss in the multi-task objective (finite, > 0).")
+            "Weight of this task's loss in the multi-task objective (finite, > 0). Under the "
+                + "default model.weighting=normalised it multiplies the task's loss normalisation "
+                + "(1 for binary, 12 for regression); under fixed it is the weight itself; under "
+                + "uncertainty a prior that multiplies the learned weight.")
         .define(p + TASK_TOPIC, Type.STRING, null, NON_BLANK_OR_NULL, Importance.LOW,
             "Optional extra input topic carrying only this task's labelled events, read in addition to "
                 + "topics.events.");
@@ -224,7 +229,7 @@ public final class TandemConfigDef {
             "Partitions of the topics Tandem creates when they are missing.")
         .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
             "Replication factor of the topics Tandem creates when they are missing.")
-        .define(LEARNER_BATCH_SIZE, Type.INT, 64, Range.between(1, 65_536), Importance.MEDIUM,
+        .define(LEARNER_BATCH_SIZE, Type.INT, 32, Range.between(1, 65_536), Importance.MEDIUM,
             "Largest micro-batch the learner trains on at once (events).")
         .define(LEARNER_BATCH_LINGER_MS, Type.LONG, 50L, Range.between(0, 60_000), Importance.MEDIUM,
             "Longest time (ms) an event waits for its micro-batch to fill before training anyway.")
@@ -273,8 +278,10 @@ public final class TandemConfigDef {
             "A task is a transfer source only if its affinity to the drifted task exceeds this.")
         .define(TRANSFER_CANDIDATE, Type.STRING, label(TRANSFER_DEFAULTS.candidateInit()),
             ValidString.in(labels(CandidateInit.values(), TandemConfigDef::label)), Importance.LOW,
-            "How a candidate tower starts: blend (of the source towers), keep (the incumbent, fresh"
-                + " optimizer state) or reset.")
+            "How a candidate starts: blend (of the source towers), keep (the incumbent, fresh"
+                + " optimizer state), reset, or residual (the incumbent plus a task-specific"
+                + " embedding residual: user and item delta rows and an interaction matrix, learning"
+                + " at transfer.residual.rate; promoted = kept, rolled back = dropped).")
         .define(TRANSFER_BOOST, Type.DOUBLE, TRANSFER_DEFAULTS.learningRateBoost(),
             Range.between(1.0, 100.0), Importance.LOW, "Learning-rate factor of a candidate tower in"
                 + " shadow and, after promotion, of its task's tower for transfer.boost.events.")
@@ -295,6 +302,10 @@ public final class TandemConfigDef {
         .define(TRANSFER_RELEARN_EVENTS, Type.LONG, TRANSFER_DEFAULTS.relearnEvents(),
             Range.atLeast(0), Importance.LOW, "Model events the re-learning boost lasts from the"
                 + " start of a transfer (0 = off).")
+        .define(TRANSFER_RESIDUAL_RATE, Type.DOUBLE, TRANSFER_DEFAULTS.residualLearningRate(),
+            Range.between(1e-9, 10.0), Importance.LOW, "Adagrad learning rate of a residual"
+                + " candidate (transfer.candidate=residual: its delta rows and interaction matrix,"
+                + " which start at zero with fresh optimizer state).")
         .define(TRANSFER_ONBOARD_EVENTS, Type.INT, TRANSFER_DEFAULTS.onboardEvents(),
             Range.atLeast(1), Importance.LOW, "Onboarding of a task declared on topics.tasks:"
                 + " its events collected before a candidate warm-started from the most related"

@@ -32,7 +32,7 @@ import java.util.function.BiFunction;
  * optimizer             sgd | adagrad | adam
  * lr.embedding          double &gt; 0
  * lr.dense              double &gt; 0
- * weighting             fixed | uncertainty | gradnorm | dwa
+ * weighting             normalised (default) | fixed | uncertainty | gradnorm | dwa
  * weighting.lr          double &gt; 0 (step size of learned weights)
  * gradnorm.alpha        double &gt;= 0
  * pcgrad                true | false
@@ -42,8 +42,11 @@ import java.util.function.BiFunction;
  * affinity.interval     int &gt;= 1
  * seed                  long
  * </pre>
- * The fixed loss weight of each task comes from the task declarations ({@code task.<name>.weight})
- * and is passed in as {@code taskWeights}.
+ * The loss weight of each task comes from the task declarations ({@code task.<name>.weight})
+ * and is passed in as {@code taskWeights}: under the default {@code normalised} weighting it
+ * multiplies the task's loss normalisation factor (1 binary, 12 regression), under {@code fixed}
+ * it is the weight itself, under {@code uncertainty} a prior that multiplies the learned weight,
+ * under {@code gradnorm} the initial weight.
  *
  * <p>Every key is applied on its own (one {@code withX} copy per key), so a rule broken by a value
  * is reported against that key. Failures are {@link IllegalArgumentException}s in Kafka's style,
@@ -74,7 +77,7 @@ public final class ModelConfigMapper {
    *
    * @param keys the {@code model.*} keys without their prefix (as from
    *     {@code TandemConfig.withPrefix("model.")}); not null
-   * @param taskWeights fixed loss weight per task name (each finite and &gt;= 0); not null
+   * @param taskWeights loss weight per task name (each finite and &gt;= 0); not null
    * @return a validated configuration
    * @throws IllegalArgumentException naming the key, value and rule of the first bad setting
    */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.tandem.model.TaskKind;
+import io.tandem.model.transfer.CandidateInit;
 import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.TaskCatalog;
 import io.tandem.schemas.TaskDeclaration;
@@ -67,7 +68,7 @@ class TandemConfigTest {
       assertThat(topics.deadLetter()).isEqualTo("tandem.dead-letter");
       assertThat(topics.partitions()).isEqualTo(4);
       assertThat(topics.replicationFactor()).isEqualTo((short) 1);
-      assertThat(config.batchSize()).isEqualTo(64);
+      assertThat(config.batchSize()).isEqualTo(32);
       assertThat(config.batchLinger()).isEqualTo(Duration.ofMillis(50));
       assertThat(config.httpBind()).isEqualTo("127.0.0.1");
       assertThat(config.httpPort()).isEqualTo(8080);
@@ -366,6 +367,21 @@ class TandemConfigTest {
 
       assertThat(defaults).isEqualTo(TransferConfig.defaults());
       assertThat(set).isEqualTo(TransferConfig.defaults().withRelearning(5.0, 2.0, 1_000));
+    }
+
+    @Test
+    void shouldMapTheCandidateRecipeAndTheResidualRate() {
+      TransferConfig set = TandemConfig.load(null, Map.of(), Map.of(
+          "transfer.candidate", "keep", "transfer.residual.rate", "0.05")).transfer();
+
+      assertThat(TransferConfig.defaults().candidateInit()).isEqualTo(CandidateInit.RESIDUAL);
+      assertThat(set).isEqualTo(TransferConfig.defaults().withCandidateInit(CandidateInit.KEEP)
+          .withResidualLearningRate(0.05));
+      assertThatThrownBy(() -> TandemConfig.load(null, Map.of(),
+          Map.of("transfer.residual.rate", "11")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("Invalid value 11.0 for configuration transfer.residual.rate:"
+              + " Value must be no more than 10.0");
     }
 
     @Test

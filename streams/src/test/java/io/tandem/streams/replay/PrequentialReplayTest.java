@@ -1,6 +1,7 @@
 package io.tandem.streams.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import io.tandem.streams.learning.PrequentialTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +77,8 @@ class PrequentialReplayTest {
     }
   }
 
-  private static Run replay(String input, MultiTaskModel model) throws IOException {
+  /** A replay of {@code model} in batches of {@value #BATCH}, its tasks declared as the model's. */
+  private static PrequentialReplay replayOf(MultiTaskModel model) {
     List<TaskDeclaration> declarations = new ArrayList<>();
     for (TaskSpec task : model.tasks()) {
       declarations.add(task.kind() == TaskKind.BINARY
@@ -83,9 +86,12 @@ class PrequentialReplayTest {
           : TaskDeclaration.regression(task.name(), task.labelMin(), task.labelMax(), 1.0));
     }
     TaskCatalog catalog = TaskCatalog.of(declarations);
-    PrequentialReplay replay =
-        new PrequentialReplay(Codecs.labelledEvents(catalog), Codecs.predictions(),
-            new PrequentialTrainer(model), BATCH, MAX_RECORD_BYTES);
+    return new PrequentialReplay(Codecs.labelledEvents(catalog), Codecs.predictions(),
+        new PrequentialTrainer(model), BATCH, MAX_RECORD_BYTES);
+  }
+
+  private static Run replay(String input, MultiTaskModel model) throws IOException {
+    PrequentialReplay replay = replayOf(model);
     ByteArrayOutputStream predictions = new ByteArrayOutputStream();
     ByteArrayOutputStream rejects = new ByteArrayOutputStream();
     ReplayReport report =
@@ -98,6 +104,39 @@ class PrequentialReplayTest {
     Decoded<Prediction> decoded = Codecs.predictions().decode(line.getBytes(StandardCharsets.UTF_8));
     assertThat(decoded).as(line).isInstanceOf(Decoded.Valid.class);
     return ((Decoded.Valid<Prediction>) decoded).value();
+  }
+
+  @Test
+  void shouldReportAFailingPredictionsStreamInsteadOfHanging() throws IOException {
+    // Given 3,000 events (47 batches, more than the writer's queue holds) and a predictions
+    // stream that fails on its 100th write
+    List<String> lines = new ArrayList<>();
+    for (GeneratedEvent e : generated(3_000)) {
+      lines.add(line(e));
+    }
+    OutputStream failing = new OutputStream() {
+      private int writes;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (++writes == 100) {
+          throw new IOException("disk full");
+        }
+      }
+    };
+    PrequentialReplay replay = replayOf(model(1));
+
+    // When the replay runs, then the writer's failure surfaces as the run's own IOException
+    assertThatThrownBy(() -> replay.run(
+        new ByteArrayInputStream(file(lines).getBytes(StandardCharsets.UTF_8)), failing, null,
+        done -> { }))
+        .isInstanceOf(IOException.class)
+        .hasMessage("disk full");
   }
 
   @Test
