@@ -1,10 +1,7 @@
 package io.tandem.bench.model;
 
-import io.tandem.model.Example;
 import io.tandem.model.LabelledExample;
-import io.tandem.model.ModelConfig;
 import io.tandem.model.MultiTaskModel;
-import io.tandem.model.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -60,26 +57,11 @@ public class LearnBenchmark {
   /** Builds the model, warms its tables with every id, and pre-builds the batches. */
   @Setup
   public void setUp() {
-    ModelConfig config = ModelConfig.defaults()
-        .withArchitecture(ModelConfig.Architecture.valueOf(architecture))
-        .withHiddenSizes(List.of(64, 64));
-    model = MultiTaskModel.create(config,
-        List.of(TaskSpec.binary("ctr"), TaskSpec.regression("rating", 1, 5)));
+    model = LearnRounds.referenceModel(architecture);
     SplittableRandom random = new SplittableRandom(7);
     rounds = new ArrayList<>();
     for (int r = 0; r < 32; r++) {
-      List<List<LabelledExample>> batches = new ArrayList<>();
-      for (int start = 0; start < EVENTS; start += batchSize) {
-        List<LabelledExample> batch = new ArrayList<>(batchSize);
-        for (int i = start; i < Math.min(EVENTS, start + batchSize); i++) {
-          Example e = Example.of("u" + random.nextInt(5_000), "i" + random.nextInt(2_000));
-          batch.add(i % 2 == 0
-              ? LabelledExample.of(e, "ctr", random.nextInt(2))
-              : LabelledExample.of(e, "rating", 1 + random.nextInt(5)));
-        }
-        batches.add(List.copyOf(batch));
-      }
-      rounds.add(batches);
+      rounds.add(LearnRounds.round(random, EVENTS, batchSize));
     }
     for (List<List<LabelledExample>> batches : rounds) {
       for (List<LabelledExample> batch : batches) {

@@ -36,29 +36,48 @@ public final class LearnRounds {
    * @param events events per round, &gt;= 1
    */
   public LearnRounds(String architecture, int batchSize, int events) {
-    ModelConfig config = ModelConfig.defaults()
-        .withArchitecture(ModelConfig.Architecture.valueOf(architecture))
-        .withHiddenSizes(List.of(64, 64));
-    model = MultiTaskModel.create(config,
-        List.of(TaskSpec.binary("ctr"), TaskSpec.regression("rating", 1, 5)));
+    model = referenceModel(architecture);
     SplittableRandom random = new SplittableRandom(7);
     for (int r = 0; r < ROUNDS; r++) {
-      List<List<LabelledExample>> batches = new ArrayList<>();
-      for (int start = 0; start < events; start += batchSize) {
-        List<LabelledExample> batch = new ArrayList<>(batchSize);
-        for (int i = start; i < Math.min(events, start + batchSize); i++) {
-          Example e = Example.of("u" + random.nextInt(5_000), "i" + random.nextInt(2_000));
-          batch.add(i % 2 == 0
-              ? LabelledExample.of(e, "ctr", random.nextInt(2))
-              : LabelledExample.of(e, "rating", 1 + random.nextInt(5)));
-        }
-        batches.add(List.copyOf(batch));
-      }
-      rounds.add(batches);
+      rounds.add(round(random, events, batchSize));
     }
     for (int r = 0; r < ROUNDS; r++) {
       cpuNanosOfNextRound(false);
     }
+  }
+
+  /**
+   * The reference network of the model benchmarks with the given shared part: the model defaults
+   * with hidden sizes 64-64 (shared-bottom), a binary task {@code ctr} and a regression task
+   * {@code rating} on 1..5.
+   *
+   * @param architecture a {@link ModelConfig.Architecture} name
+   */
+  static MultiTaskModel referenceModel(String architecture) {
+    ModelConfig config = ModelConfig.defaults()
+        .withArchitecture(ModelConfig.Architecture.valueOf(architecture))
+        .withHiddenSizes(List.of(64, 64));
+    return MultiTaskModel.create(config,
+        List.of(TaskSpec.binary("ctr"), TaskSpec.regression("rating", 1, 5)));
+  }
+
+  /**
+   * One round of the benchmark workload: {@code events} seeded events (5,000 users, 2,000 items,
+   * one label each, the tasks alternating) cut into micro-batches of {@code batchSize}.
+   */
+  static List<List<LabelledExample>> round(SplittableRandom random, int events, int batchSize) {
+    List<List<LabelledExample>> batches = new ArrayList<>();
+    for (int start = 0; start < events; start += batchSize) {
+      List<LabelledExample> batch = new ArrayList<>(batchSize);
+      for (int i = start; i < Math.min(events, start + batchSize); i++) {
+        Example e = Example.of("u" + random.nextInt(5_000), "i" + random.nextInt(2_000));
+        batch.add(i % 2 == 0
+            ? LabelledExample.of(e, "ctr", random.nextInt(2))
+            : LabelledExample.of(e, "rating", 1 + random.nextInt(5)));
+      }
+      batches.add(List.copyOf(batch));
+    }
+    return batches;
   }
 
   /**
