@@ -55,14 +55,25 @@ import java.util.TreeMap;
  * transfer", seeds 1-4): the rows alone recovered 9% sooner than no action, {@code M} alone 19%,
  * both with the re-learning boost 26%.
  *
- * <p>Two residuals of one task add exactly ({@link #addInto}): the residual is linear in its
- * parameters, so promoting a candidate residual onto an already promoted one sums them.
+ * <p>Memory is bounded: each side (users, items) holds at most {@value #MAX_DELTA_ROWS} delta
+ * rows, given to the first ids that receive a gradient; later ids get no row and are corrected
+ * by {@code M} alone. The residual lives in the dense blob, which is written at every commit and
+ * must stay below the changelog's record limit (16 MiB): unbounded rows would grow it with every
+ * id the task sees after a promotion (512 bytes per row at d = 32) until the instance could no
+ * longer store its model. At the bound and d = 32 the rows take about 4.2 MB.
+ *
+ * <p>Two residuals of one task add exactly ({@link #addInto}) while the rows of both fit the
+ * bound: the residual is linear in its parameters, so promoting a candidate residual onto an
+ * already promoted one sums them (a row the target has no room for is dropped).
  *
  * <p>Not thread-safe: owned by one {@link MultiTaskModel}.
  */
 final class TaskResidual {
 
   private static final double EPSILON = 1e-8;
+
+  /** Most delta rows per side (user rows; item rows). */
+  static final int MAX_DELTA_ROWS = 4_096;
 
   /** One delta row: values, Adagrad accumulators and the gradient of the current step. */
   private static final class Row {
@@ -146,10 +157,16 @@ final class TaskResidual {
       return;
     }
     double[] gu = gradient(users, user);
+    if (gu != null) {
+      for (int i = 0; i < dim; i++) {
+        gu[i] += dz * input[off + dim + i];
+      }
+    }
     double[] gv = gradient(items, item);
-    for (int i = 0; i < dim; i++) {
-      gu[i] += dz * input[off + dim + i];
-      gv[i] += dz * input[off + i];
+    if (gv != null) {
+      for (int i = 0; i < dim; i++) {
+        gv[i] += dz * input[off + i];
+      }
     }
     matrixTouched = true;
     for (int i = 0; i < dim; i++) {
@@ -161,8 +178,16 @@ final class TaskResidual {
     }
   }
 
+  /** The id's gradient buffer, its row created if missing and there is room; else null. */
   private double[] gradient(Map<String, Row> rows, String id) {
-    Row row = rows.computeIfAbsent(id, k -> new Row(dim));
+    Row row = rows.get(id);
+    if (row == null) {
+      if (rows.size() >= MAX_DELTA_ROWS) {
+        return null;
+      }
+      row = new Row(dim);
+      rows.put(id, row);
+    }
     if (!row.touched) {
       row.touched = true;
       touchedRows.add(row);
@@ -213,9 +238,17 @@ final class TaskResidual {
   }
 
   private void merge(Map<String, Row> from, Map<String, Row> into) {
-    for (Map.Entry<String, Row> e : from.entrySet()) {
+    // Ids in order, so which rows fit under the bound does not depend on hashing.
+    for (Map.Entry<String, Row> e : new TreeMap<>(from).entrySet()) {
       Row mine = e.getValue();
-      Row row = into.computeIfAbsent(e.getKey(), k -> new Row(dim));
+      Row row = into.get(e.getKey());
+      if (row == null) {
+        if (into.size() >= MAX_DELTA_ROWS) {
+          continue;
+        }
+        row = new Row(dim);
+        into.put(e.getKey(), row);
+      }
       for (int i = 0; i < dim; i++) {
         row.values[i] += mine.values[i];
         row.accumulators[i] = mine.accumulators[i];

@@ -215,4 +215,50 @@ class TaskResidualTest {
     double p = sigmoid(z);
     return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
   }
+
+  @Test
+  void shouldCreateNoMoreDeltaRowsPerSideThanTheBoundAndStillLearnTheMatrix() {
+    // Given a residual that has received gradients for more users and items than it may hold
+    TaskResidual residual = new TaskResidual(3);
+    int ids = TaskResidual.MAX_DELTA_ROWS + 25;
+    for (int n = 0; n < ids; n++) {
+      residual.accumulate("u" + n, "i" + n, INPUT, 0, 0.5);
+    }
+    residual.step(0.1);
+
+    // Then each side stops at the bound: the first ids have rows, the later ones none
+    assertThat(residual.rows()).isEqualTo(2 * TaskResidual.MAX_DELTA_ROWS);
+    assertThat(residual.userDelta("u0")).isNotNull();
+    assertThat(residual.itemDelta("i" + (TaskResidual.MAX_DELTA_ROWS - 1))).isNotNull();
+    assertThat(residual.userDelta("u" + TaskResidual.MAX_DELTA_ROWS)).isNull();
+    assertThat(residual.itemDelta("i" + (ids - 1))).isNull();
+    // and an id without a row is still corrected by the matrix, which learned from every event
+    assertThat(residual.score("u" + (ids - 1), "i" + (ids - 1), INPUT, 0)).isNotZero();
+  }
+
+  @Test
+  void shouldDropTheRowsATargetAtTheBoundHasNoRoomForWhenAdding() {
+    // Given a target already full of user rows and a residual with a new user
+    TaskResidual target = new TaskResidual(3);
+    for (int n = 0; n < TaskResidual.MAX_DELTA_ROWS; n++) {
+      target.accumulate("u" + n, "i0", INPUT, 0, 0.5);
+    }
+    target.step(0.1);
+    TaskResidual extra = new TaskResidual(3);
+    extra.accumulate("new-user", "i0", INPUT, 0, 0.5);
+    extra.step(0.1);
+    double[] itemBefore = target.itemDelta("i0");
+
+    // When
+    extra.addInto(target);
+
+    // Then the new user has no row, while the shared item row still sums exactly
+    assertThat(target.userDelta("new-user")).isNull();
+    assertThat(target.rows()).isEqualTo(TaskResidual.MAX_DELTA_ROWS + 1);
+    double[] itemAfter = target.itemDelta("i0");
+    double[] added = extra.itemDelta("i0");
+    for (int i = 0; i < 3; i++) {
+      assertThat(itemAfter[i]).isCloseTo(itemBefore[i] + added[i], within(EXACT));
+    }
+  }
 }
