@@ -21,6 +21,14 @@ public final class Adagrad implements Optimizer {
     return true;
   }
 
+  /** The accumulator is a sum of squared gradients: it scales by {@code c^2}. */
+  @Override
+  public void rescaleState(double[] state, int n, double c) {
+    for (int i = 0; i < n; i++) {
+      state[i] *= c * c;
+    }
+  }
+
   @Override
   public void updateDenseInPlace(double[] w, double[] g, double[] state, int from, int to,
       long step, double rate) {

@@ -25,6 +25,15 @@ public final class Adam implements Optimizer {
     return false;
   }
 
+  /** {@code m} scales by {@code c}, {@code v} by {@code c^2}. */
+  @Override
+  public void rescaleState(double[] state, int n, double c) {
+    for (int i = 0; i < n; i++) {
+      state[i] *= c;
+      state[n + i] *= c * c;
+    }
+  }
+
   @Override
   public void updateDenseInPlace(double[] w, double[] g, double[] state, int from, int to,
       long step, double rate) {

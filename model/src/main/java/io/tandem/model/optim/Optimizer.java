@@ -45,4 +45,16 @@ public interface Optimizer {
    * @param rate learning rate
    */
   void updateRowInPlace(float[] w, double[] g, float[] state, long step, double rate);
+
+  /**
+   * Adapts state accumulated from gradients {@code g} to gradients {@code c * g}: afterwards the
+   * state is what the same history scaled by {@code c} would have left, so the next steps on
+   * scaled gradients are as large as before (used when a tower's parameters and state are copied
+   * to a task whose loss weight differs). Default: no state, nothing to do.
+   *
+   * @param state optimizer state of length {@code stateSlots() * n}, updated in place
+   * @param n parameters the state belongs to
+   * @param c the gradient scale, finite and &gt; 0
+   */
+  default void rescaleState(double[] state, int n, double c) {}
 }

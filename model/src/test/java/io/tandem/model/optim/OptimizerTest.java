@@ -75,4 +75,39 @@ class OptimizerTest {
       }
     }
   }
+
+  @Test
+  void rescaledStateShouldGiveTheStepsOfAHistoryOfScaledGradients() {
+    // Given, for Adagrad and Adam, one history of gradients g and one of 12 g
+    double c = 12;
+    double[][] history = {{0.3, -0.2}, {-0.1, 0.4}, {0.25, 0.05}};
+    for (Optimizer optimizer : new Optimizer[] {new Adagrad(), new Adam()}) {
+      double[] w = {1, -1};
+      double[] state = new double[optimizer.stateSlots() * 2];
+      double[] wScaled = {1, -1};
+      double[] stateScaled = new double[optimizer.stateSlots() * 2];
+      long step = 0;
+      for (double[] g : history) {
+        step++;
+        optimizer.updateDenseInPlace(w, g, state, 0, 2, step, 0.05);
+        optimizer.updateDenseInPlace(wScaled, new double[] {c * g[0], c * g[1]}, stateScaled, 0,
+            2, step, 0.05);
+      }
+
+      // When the first history's state is rescaled by c
+      optimizer.rescaleState(state, 2, c);
+
+      // Then it equals the scaled history's state, so the next scaled step is the same
+      assertThat(state).as(optimizer.getClass().getSimpleName())
+          .containsExactly(stateScaled, within(TOLERANCE));
+      double[] next = {0.2, -0.3};
+      double[] a = w.clone();
+      double[] b = w.clone();
+      optimizer.updateDenseInPlace(a, new double[] {c * next[0], c * next[1]}, state, 0, 2,
+          step + 1, 0.05);
+      optimizer.updateDenseInPlace(b, new double[] {c * next[0], c * next[1]}, stateScaled, 0,
+          2, step + 1, 0.05);
+      assertThat(a).containsExactly(b, within(TOLERANCE));
+    }
+  }
 }
