@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * can reach it), {@code production.exception.handler} = {@link ResumeOnOversizeHandler},
  * Streams' producer {@code max.request.size} large enough for the dense model record
  * ({@link ModelStores#MAX_DENSE_BYTES}), {@code statestore.cache.max.bytes} =
- * {@link #DEFAULT_CACHE_BYTES}, {@code max.task.idle.ms} = {@link #DEFAULT_MAX_TASK_IDLE_MS}.
+ * {@link #DEFAULT_CACHE_BYTES}, {@code max.task.idle.ms} = {@link #DEFAULT_MAX_TASK_IDLE_MS},
+ * {@code processing.exception.handler.global.enabled} = true (Kafka Streams 5.0's default).
  * A stream
  * thread that dies anyway is replaced ({@code REPLACE_THREAD}), unless its stored model does not
  * fit the configuration ({@link IncompatibleModelStateException}): then the instance stops.
@@ -237,6 +238,10 @@ public final class TandemApp implements AutoCloseable {
         String.valueOf(DEFAULT_CACHE_BYTES));
     props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
         String.valueOf(DEFAULT_MAX_TASK_IDLE_MS));
+    // Kafka Streams 5.0's default, set now: the global stores' processing errors go through the
+    // processing exception handler too (the default handler fails, as without it), and Kafka
+    // Streams 4.x stops warning at every start that it is off.
+    props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     return props;
   }
 

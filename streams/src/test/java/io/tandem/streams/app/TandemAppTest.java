@@ -92,6 +92,8 @@ class TandemAppTest {
     // Then Tandem's default applies only where the user did not choose
     assertThat(defaults.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
     assertThat(configured.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("250");
+    assertThat(defaults.getProperty(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isEqualTo("true");
   }
 
   @Test
