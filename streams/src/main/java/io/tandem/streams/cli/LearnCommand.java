@@ -84,7 +84,7 @@ final class LearnCommand implements Callable<Integer> {
     List<TaskSpec> tasks = resolved.taskSettings().stream().map(TaskSettings::spec).toList();
     MultiTaskModel model = MultiTaskModel.create(TandemTopology.modelConfig(resolved), tasks);
     PrequentialReplay replay = new PrequentialReplay(
-        Codecs.labelledEvents(resolved.tasks(), resolved.maxRecordBytes()), Codecs.predictions(),
+        Codecs.labelledEvents(resolved.tasks(), resolved.maxRecordBytes()),
         resolved.transfer().detector() == DetectorKind.NONE
             ? new PrequentialTrainer(model)
             : PrequentialTrainer.watched(model, resolved.transfer(),

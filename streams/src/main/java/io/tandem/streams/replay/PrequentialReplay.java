@@ -13,6 +13,7 @@ import io.tandem.schemas.Decoded;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
+import io.tandem.schemas.PredictionSerializer;
 import io.tandem.schemas.Rejection;
 import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.learning.PrequentialTrainer;
@@ -67,7 +68,7 @@ public final class PrequentialReplay {
   private static final byte NEWLINE = '\n';
 
   private final JsonCodec<LabelledEvent> eventCodec;
-  private final JsonCodec<Prediction> predictionCodec;
+  private final PredictionSerializer predictionWriter = new PredictionSerializer();
   private final JsonCodec<TransferUpdate> updateCodec = Codecs.transferUpdates();
   private final PrequentialTrainer trainer;
   private final int batchSize;
@@ -77,16 +78,13 @@ public final class PrequentialReplay {
    * Creates a replay.
    *
    * @param eventCodec the contract's labelled-event codec for the configured tasks
-   * @param predictionCodec the contract's prediction codec
    * @param trainer the prequential loop around the model to run; it keeps its state afterwards
    * @param batchSize events per micro-batch ({@code learner.batch.size}), &gt;= 1
    * @param maxRecordBytes longest accepted line in bytes ({@code max.record.bytes}), &gt;= 1
    */
   public PrequentialReplay(
-      JsonCodec<LabelledEvent> eventCodec, JsonCodec<Prediction> predictionCodec,
-      PrequentialTrainer trainer, int batchSize, int maxRecordBytes) {
+      JsonCodec<LabelledEvent> eventCodec, PrequentialTrainer trainer, int batchSize, int maxRecordBytes) {
     this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
-    this.predictionCodec = Objects.requireNonNull(predictionCodec, "predictionCodec");
     this.trainer = Objects.requireNonNull(trainer, "trainer");
     if (batchSize < 1) {
       throw new IllegalArgumentException(
@@ -296,7 +294,7 @@ public final class PrequentialReplay {
 
     private void write(Output output) throws IOException {
       for (Prediction prediction : output.predictions()) {
-        predictions.write(predictionCodec.encode(prediction));
+        predictions.write(predictionWriter.serialize(null, prediction));
         predictions.write(NEWLINE);
       }
       for (TransferUpdate update : output.updates()) {

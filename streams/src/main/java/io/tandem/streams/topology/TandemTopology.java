@@ -9,6 +9,7 @@ import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.schemas.PredictionRequest;
+import io.tandem.schemas.PredictionSerializer;
 import io.tandem.schemas.TaskCatalog;
 import io.tandem.schemas.TaskDeclaration;
 import io.tandem.schemas.TransferUpdate;

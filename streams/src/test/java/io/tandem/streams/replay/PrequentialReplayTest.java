@@ -86,8 +86,7 @@ class PrequentialReplayTest {
           : TaskDeclaration.regression(task.name(), task.labelMin(), task.labelMax(), 1.0));
     }
     TaskCatalog catalog = TaskCatalog.of(declarations);
-    return new PrequentialReplay(Codecs.labelledEvents(catalog), Codecs.predictions(),
-        new PrequentialTrainer(model), BATCH, MAX_RECORD_BYTES);
+    return new PrequentialReplay(Codecs.labelledEvents(catalog), new PrequentialTrainer(model), BATCH, MAX_RECORD_BYTES);
   }
 
   private static Run replay(String input, MultiTaskModel model) throws IOException {

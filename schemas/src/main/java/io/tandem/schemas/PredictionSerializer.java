@@ -1,7 +1,5 @@
-package io.tandem.streams.topology;
+package io.tandem.schemas;
 
-import io.tandem.schemas.Codecs;
-import io.tandem.schemas.Prediction;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
@@ -10,13 +8,15 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Writes predictions for the predictions topic: the same bytes as the contract's codec
+ * Writes predictions in the contract's JSON (the predictions topic, {@code tandem learn}'s
+ * predictions file): the same bytes as the contract's codec
  * ({@link Codecs#predictions()}{@code .encode}), written field by field with Jackson's streaming
  * generator into a per-thread reused buffer instead of through a JSON tree.
  *
  * <p>Why: the codec builds an {@code ObjectNode} (and a map for the scores) per prediction and
  * serialises it through the data-binding layer; serialising predictions that way was 4-5% of the
- * stream thread in a profile of {@code TopologyThroughput}. The generator is the same one the
+ * stream thread in a profile of {@code TopologyThroughput}, and it is the offline replay's
+ * writing thread too. The generator is the same one the
  * codec's mapper uses underneath (default write features), so strings are escaped and numbers
  * formatted identically; {@code PredictionSerializerTest} compares the bytes with the codec's on
  * random predictions.
@@ -27,7 +27,7 @@ import tools.jackson.core.json.JsonFactory;
  * <p>Thread-safe: Kafka Streams shares one serializer between its stream threads; each thread
  * has its own buffer.
  */
-final class PredictionSerializer implements Serializer<Prediction> {
+public final class PredictionSerializer implements Serializer<Prediction> {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final int INITIAL_BYTES = 512;
@@ -35,6 +35,7 @@ final class PredictionSerializer implements Serializer<Prediction> {
   private final ThreadLocal<ByteArrayOutputStream> buffers =
       ThreadLocal.withInitial(() -> new ByteArrayOutputStream(INITIAL_BYTES));
 
+  /** The prediction's JSON, a new array (null for a null prediction); {@code topic} is unused. */
   @Override
   public byte[] serialize(String topic, Prediction prediction) {
     if (prediction == null) {

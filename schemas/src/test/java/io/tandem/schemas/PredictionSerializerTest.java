@@ -1,11 +1,7 @@
-package io.tandem.streams.topology;
+package io.tandem.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.schemas.Codecs;
-import io.tandem.schemas.JsonCodec;
-import io.tandem.schemas.Prediction;
-import io.tandem.schemas.PredictionSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
