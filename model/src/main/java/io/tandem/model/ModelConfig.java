@@ -3,6 +3,7 @@ package io.tandem.model;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The hyperparameters of a {@link MultiTaskModel}: immutable, validated on construction, seed
@@ -211,182 +212,195 @@ public record ModelConfig(
 
   /** A copy with another architecture. */
   public ModelConfig withArchitecture(Architecture value) {
-    return new ModelConfig(value, embeddingDim, hiddenSizes, experts, expertSize, taskExperts,
-        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.architecture = value);
   }
 
   /** A copy with another embedding width. */
   public ModelConfig withEmbeddingDim(int value) {
-    return new ModelConfig(architecture, value, hiddenSizes, experts, expertSize, taskExperts,
-        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.embeddingDim = value);
   }
 
   /** A copy with other shared-bottom layer widths. */
   public ModelConfig withHiddenSizes(List<Integer> value) {
-    return new ModelConfig(architecture, embeddingDim, value, experts, expertSize, taskExperts,
-        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.hiddenSizes = value);
   }
 
   /** A copy with another MMoE expert count and width. */
   public ModelConfig withExperts(int count, int size) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, count, size, taskExperts,
-        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> {
+      d.experts = count;
+      d.expertSize = size;
+    });
   }
 
   /** A copy with another number of CGC private experts per task. */
   public ModelConfig withTaskExperts(int value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize, value,
-        towerSize, productFeatures, wide, categoricalFields, numericFields, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.taskExperts = value);
   }
 
   /** A copy with another tower width. */
   public ModelConfig withTowerSize(int value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, value, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.towerSize = value);
   }
 
   /** A copy with or without the user-item product features. */
   public ModelConfig withProductFeatures(boolean value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, value, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights,
-        gradNormAlpha, weightingLearningRate, lossScales, pcgrad, admissionThreshold,
-        rowExpiryEvents, affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.productFeatures = value);
   }
 
   /** A copy with or without the towers' wide (linear) read-out of the dense input. */
   public ModelConfig withWide(boolean value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, value, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights,
-        gradNormAlpha, weightingLearningRate, lossScales, pcgrad, admissionThreshold,
-        rowExpiryEvents, affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.wide = value);
   }
 
   /** A copy with other context fields. */
   public ModelConfig withContextFields(List<String> categorical, List<String> numeric) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categorical, numeric, optimizer,
-        embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> {
+      d.categoricalFields = categorical;
+      d.numericFields = numeric;
+    });
   }
 
   /** A copy with another optimizer and learning rates (embeddings, dense). */
   public ModelConfig withOptimizer(OptimizerKind kind, double embeddingRate, double denseRate) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        kind, embeddingRate, denseRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> {
+      d.optimizer = kind;
+      d.embeddingLearningRate = embeddingRate;
+      d.denseLearningRate = denseRate;
+    });
   }
 
   /** A copy with another loss weighting and its fixed weights. */
   public ModelConfig withWeighting(Weighting kind, Map<String, Double> weights) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, kind, weights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> {
+      d.weighting = kind;
+      d.taskWeights = weights;
+    });
   }
 
   /** A copy with another GradNorm alpha. */
   public ModelConfig withGradNormAlpha(double value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, value,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.gradNormAlpha = value);
   }
 
   /** A copy with another step size for learned loss weights. */
   public ModelConfig withWeightingLearningRate(double value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        value, lossScales, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay,
-        affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.weightingLearningRate = value);
   }
 
   /** A copy with other per-task loss scales. */
   public ModelConfig withLossScales(Map<String, Double> value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, value, pcgrad, admissionThreshold, rowExpiryEvents, affinityDecay,
-        affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.lossScales = value);
   }
 
   /** A copy with PCGrad switched on or off. */
   public ModelConfig withPcgrad(boolean value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, value, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.pcgrad = value);
   }
 
   /** A copy with another frequency-filter threshold. */
   public ModelConfig withAdmissionThreshold(int value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, value, rowExpiryEvents, affinityDecay,
-        affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.admissionThreshold = value);
   }
 
   /** A copy with another row expiry (in learned events; 0 = never). */
   public ModelConfig withRowExpiryEvents(long value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, value, affinityDecay,
-        affinityInterval, embeddingInitScale, seed);
+    return copy(d -> d.rowExpiryEvents = value);
   }
 
   /** A copy with other affinity averaging settings. */
   public ModelConfig withAffinity(double decay, int interval) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents, decay,
-        interval, embeddingInitScale, seed);
+    return copy(d -> {
+      d.affinityDecay = decay;
+      d.affinityInterval = interval;
+    });
   }
 
   /** A copy with another initial embedding scale. */
   public ModelConfig withEmbeddingInitScale(double value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, value, seed);
+    return copy(d -> d.embeddingInitScale = value);
   }
 
   /** A copy with another seed. */
   public ModelConfig withSeed(long value) {
-    return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
-        taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
-        optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights, gradNormAlpha,
-        weightingLearningRate, lossScales, pcgrad, admissionThreshold, rowExpiryEvents,
-        affinityDecay, affinityInterval, embeddingInitScale, value);
+    return copy(d -> d.seed = value);
+  }
+
+  /**
+   * A copy of this configuration with {@code change} applied to a mutable draft of it; the
+   * result is validated by the canonical constructor as every configuration is.
+   */
+  private ModelConfig copy(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The settings of a configuration being copied, one mutable field per component. */
+  private static final class Draft {
+    private Architecture architecture;
+    private int embeddingDim;
+    private List<Integer> hiddenSizes;
+    private int experts;
+    private int expertSize;
+    private int taskExperts;
+    private int towerSize;
+    private boolean productFeatures;
+    private boolean wide;
+    private List<String> categoricalFields;
+    private List<String> numericFields;
+    private OptimizerKind optimizer;
+    private double embeddingLearningRate;
+    private double denseLearningRate;
+    private Weighting weighting;
+    private Map<String, Double> taskWeights;
+    private double gradNormAlpha;
+    private double weightingLearningRate;
+    private Map<String, Double> lossScales;
+    private boolean pcgrad;
+    private int admissionThreshold;
+    private long rowExpiryEvents;
+    private double affinityDecay;
+    private int affinityInterval;
+    private double embeddingInitScale;
+    private long seed;
+
+    private Draft(ModelConfig c) {
+      architecture = c.architecture;
+      embeddingDim = c.embeddingDim;
+      hiddenSizes = c.hiddenSizes;
+      experts = c.experts;
+      expertSize = c.expertSize;
+      taskExperts = c.taskExperts;
+      towerSize = c.towerSize;
+      productFeatures = c.productFeatures;
+      wide = c.wide;
+      categoricalFields = c.categoricalFields;
+      numericFields = c.numericFields;
+      optimizer = c.optimizer;
+      embeddingLearningRate = c.embeddingLearningRate;
+      denseLearningRate = c.denseLearningRate;
+      weighting = c.weighting;
+      taskWeights = c.taskWeights;
+      gradNormAlpha = c.gradNormAlpha;
+      weightingLearningRate = c.weightingLearningRate;
+      lossScales = c.lossScales;
+      pcgrad = c.pcgrad;
+      admissionThreshold = c.admissionThreshold;
+      rowExpiryEvents = c.rowExpiryEvents;
+      affinityDecay = c.affinityDecay;
+      affinityInterval = c.affinityInterval;
+      embeddingInitScale = c.embeddingInitScale;
+      seed = c.seed;
+    }
+
+    private ModelConfig build() {
+      return new ModelConfig(architecture, embeddingDim, hiddenSizes, experts, expertSize,
+          taskExperts, towerSize, productFeatures, wide, categoricalFields, numericFields,
+          optimizer, embeddingLearningRate, denseLearningRate, weighting, taskWeights,
+          gradNormAlpha, weightingLearningRate, lossScales, pcgrad, admissionThreshold,
+          rowExpiryEvents, affinityDecay, affinityInterval, embeddingInitScale, seed);
+    }
   }
 
   private static void range(String name, long value, long min, long max) {

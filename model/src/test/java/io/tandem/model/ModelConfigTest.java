@@ -3,9 +3,18 @@ package io.tandem.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelConfigTest {
 
@@ -27,17 +36,56 @@ class ModelConfigTest {
     assertThat(c.taskWeight("anything")).isEqualTo(1.0);
   }
 
-  @Test
-  void withCopiesShouldChangeOnlyTheirSetting() {
+  /** Every copy method, named by the record components it may change. */
+  static Stream<Arguments> copies() {
+    ModelConfig.Architecture cgc = ModelConfig.Architecture.CGC;
+    return Stream.of(
+        copy(c -> c.withArchitecture(cgc), "architecture"),
+        copy(c -> c.withEmbeddingDim(8), "embeddingDim"),
+        copy(c -> c.withHiddenSizes(List.of(16)), "hiddenSizes"),
+        copy(c -> c.withExperts(2, 16), "experts", "expertSize"),
+        copy(c -> c.withTaskExperts(3), "taskExperts"),
+        copy(c -> c.withTowerSize(8), "towerSize"),
+        copy(c -> c.withProductFeatures(false), "productFeatures"),
+        copy(c -> c.withWide(false), "wide"),
+        copy(c -> c.withContextFields(List.of("device"), List.of("hour")),
+            "categoricalFields", "numericFields"),
+        copy(c -> c.withOptimizer(ModelConfig.OptimizerKind.SGD, 0.3, 0.2),
+            "optimizer", "embeddingLearningRate", "denseLearningRate"),
+        copy(c -> c.withWeighting(ModelConfig.Weighting.FIXED, Map.of("ctr", 2.0)),
+            "weighting", "taskWeights"),
+        copy(c -> c.withGradNormAlpha(1.5), "gradNormAlpha"),
+        copy(c -> c.withWeightingLearningRate(0.5), "weightingLearningRate"),
+        copy(c -> c.withLossScales(Map.of("ctr", 3.0)), "lossScales"),
+        copy(c -> c.withPcgrad(true), "pcgrad"),
+        copy(c -> c.withAdmissionThreshold(3), "admissionThreshold"),
+        copy(c -> c.withRowExpiryEvents(1_000), "rowExpiryEvents"),
+        copy(c -> c.withAffinity(0.5, 7), "affinityDecay", "affinityInterval"),
+        copy(c -> c.withEmbeddingInitScale(0.3), "embeddingInitScale"),
+        copy(c -> c.withSeed(7), "seed"));
+  }
+
+  private static Arguments copy(UnaryOperator<ModelConfig> change, String... components) {
+    return Arguments.of(Set.of(components), change);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("copies")
+  void withCopiesShouldChangeOnlyTheirSetting(Set<String> components,
+      UnaryOperator<ModelConfig> change) throws ReflectiveOperationException {
+    // Given the defaults, When one copy method is applied
     ModelConfig c = ModelConfig.defaults();
-    ModelConfig d = c.withSeed(7);
-    assertThat(d.seed()).isEqualTo(7);
-    assertThat(d.withSeed(c.seed())).isEqualTo(c);
-    assertThat(c.withPcgrad(true).withPcgrad(false)).isEqualTo(c);
-    assertThat(c.withExperts(2, 16).experts()).isEqualTo(2);
-    assertThat(c.withTaskExperts(3).taskExperts()).isEqualTo(3);
-    assertThat(c.withTaskExperts(3).withTaskExperts(1)).isEqualTo(c);
-    assertThat(c.withWide(false).withWide(true)).isEqualTo(c);
+    ModelConfig d = change.apply(c);
+    // Then exactly its components differ
+    Set<String> changed = new TreeSet<>();
+    for (RecordComponent component : ModelConfig.class.getRecordComponents()) {
+      Object before = component.getAccessor().invoke(c);
+      Object after = component.getAccessor().invoke(d);
+      if (!Objects.equals(before, after)) {
+        changed.add(component.getName());
+      }
+    }
+    assertThat(changed).isEqualTo(new TreeSet<>(components));
   }
 
   @Test
