@@ -2,6 +2,7 @@ package io.tandem.model.generator;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What {@link StreamGenerator} generates: immutable, validated on construction, seed included.
@@ -119,100 +120,138 @@ public record GeneratorConfig(
 
   /** A copy with another seed. */
   public GeneratorConfig withSeed(long value) {
-    return new GeneratorConfig(value, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.seed = value);
   }
 
   /** A copy with other user and item counts. */
   public GeneratorConfig withPopulation(int userCount, int itemCount) {
-    return new GeneratorConfig(seed, userCount, itemCount, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> {
+      d.users = userCount;
+      d.items = itemCount;
+    });
   }
 
   /** A copy with another latent dimension. */
   public GeneratorConfig withDim(int value) {
-    return new GeneratorConfig(seed, users, items, value, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.dim = value);
   }
 
   /** A copy with another task relatedness. */
   public GeneratorConfig withRho(double value) {
-    return new GeneratorConfig(seed, users, items, dim, value, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.rho = value);
   }
 
   /** A copy with other event counts per task (their ratio makes a task scarce). */
   public GeneratorConfig withEvents(long ctr, long preference) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctr, preference,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> {
+      d.ctrEvents = ctr;
+      d.preferenceEvents = preference;
+    });
   }
 
   /** A copy with another target click rate. */
   public GeneratorConfig withCtrBaseRate(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        value, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.ctrBaseRate = value);
   }
 
   /** A copy with or without context features. */
   public GeneratorConfig withContext(boolean value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, value, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.context = value);
   }
 
   /** A copy with another daily-cycle amplitude (0 = none). */
   public GeneratorConfig withDailyCycleAmplitude(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, value, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.dailyCycleAmplitude = value);
   }
 
   /** A copy with another drift schedule. */
   public GeneratorConfig withDrifts(List<DriftSpec> value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, value, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.drifts = value);
   }
 
   /** A copy with another timeline: first timestamp and spacing, in epoch ms and ms. */
   public GeneratorConfig withTimeline(long firstTs, long spacingMs) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, firstTs, spacingMs, zipfExponent,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> {
+      d.startTs = firstTs;
+      d.eventSpacingMs = spacingMs;
+    });
   }
 
   /** A copy with another popularity skew. */
   public GeneratorConfig withZipfExponent(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, value,
-        signalScale, idBiasScale, ratingNoise);
+    return copy(d -> d.zipfExponent = value);
   }
 
   /** A copy with another interaction signal scale. */
   public GeneratorConfig withSignalScale(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        value, idBiasScale, ratingNoise);
+    return copy(d -> d.signalScale = value);
   }
 
   /** A copy with another id-bias scale. */
   public GeneratorConfig withIdBiasScale(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, value, ratingNoise);
+    return copy(d -> d.idBiasScale = value);
   }
 
   /** A copy with another rating noise. */
   public GeneratorConfig withRatingNoise(double value) {
-    return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
-        ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
-        signalScale, idBiasScale, value);
+    return copy(d -> d.ratingNoise = value);
+  }
+
+  /**
+   * A copy of this configuration with {@code change} applied to a mutable draft of it; the
+   * result is validated by the canonical constructor as every configuration is.
+   */
+  private GeneratorConfig copy(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The settings of a configuration being copied, one mutable field per component. */
+  private static final class Draft {
+    private long seed;
+    private int users;
+    private int items;
+    private int dim;
+    private double rho;
+    private long ctrEvents;
+    private long preferenceEvents;
+    private double ctrBaseRate;
+    private boolean context;
+    private double dailyCycleAmplitude;
+    private List<DriftSpec> drifts;
+    private long startTs;
+    private long eventSpacingMs;
+    private double zipfExponent;
+    private double signalScale;
+    private double idBiasScale;
+    private double ratingNoise;
+
+    private Draft(GeneratorConfig c) {
+      seed = c.seed;
+      users = c.users;
+      items = c.items;
+      dim = c.dim;
+      rho = c.rho;
+      ctrEvents = c.ctrEvents;
+      preferenceEvents = c.preferenceEvents;
+      ctrBaseRate = c.ctrBaseRate;
+      context = c.context;
+      dailyCycleAmplitude = c.dailyCycleAmplitude;
+      drifts = c.drifts;
+      startTs = c.startTs;
+      eventSpacingMs = c.eventSpacingMs;
+      zipfExponent = c.zipfExponent;
+      signalScale = c.signalScale;
+      idBiasScale = c.idBiasScale;
+      ratingNoise = c.ratingNoise;
+    }
+
+    private GeneratorConfig build() {
+      return new GeneratorConfig(seed, users, items, dim, rho, ctrEvents, preferenceEvents,
+          ctrBaseRate, context, dailyCycleAmplitude, drifts, startTs, eventSpacingMs, zipfExponent,
+          signalScale, idBiasScale, ratingNoise);
+    }
   }
 
   private static void range(String name, int value, int min, int max) {

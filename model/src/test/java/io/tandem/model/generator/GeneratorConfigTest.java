@@ -3,8 +3,16 @@ package io.tandem.model.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.model.RecordComponents;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GeneratorConfigTest {
 
@@ -23,15 +31,39 @@ class GeneratorConfigTest {
     assertThat(c.totalEvents() * c.eventSpacingMs()).isEqualTo(4 * 86_400_000L);
   }
 
-  @Test
-  void withCopiesShouldChangeOneSettingOnly() {
+  /** Every copy method, named by the record components it may change. */
+  static Stream<Arguments> copies() {
+    return Stream.of(
+        copy(c -> c.withSeed(7), "seed"),
+        copy(c -> c.withPopulation(50, 20), "users", "items"),
+        copy(c -> c.withDim(4), "dim"),
+        copy(c -> c.withRho(0.2), "rho"),
+        copy(c -> c.withEvents(20_000, 200_000), "ctrEvents"),
+        copy(c -> c.withEvents(1_000, 2_000), "ctrEvents", "preferenceEvents"),
+        copy(c -> c.withCtrBaseRate(0.3), "ctrBaseRate"),
+        copy(c -> c.withContext(false), "context"),
+        copy(c -> c.withDailyCycleAmplitude(0.0), "dailyCycleAmplitude"),
+        copy(c -> c.withDrifts(List.of(DriftSpec.abrupt("ctr", 100))), "drifts"),
+        copy(c -> c.withTimeline(0L, 10L), "startTs", "eventSpacingMs"),
+        copy(c -> c.withZipfExponent(1.1), "zipfExponent"),
+        copy(c -> c.withSignalScale(2.0), "signalScale"),
+        copy(c -> c.withIdBiasScale(0.1), "idBiasScale"),
+        copy(c -> c.withRatingNoise(0.2), "ratingNoise"));
+  }
+
+  private static Arguments copy(UnaryOperator<GeneratorConfig> change, String... components) {
+    return Arguments.of(Set.of(components), change);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("copies")
+  void withCopiesShouldChangeOnlyTheirSetting(Set<String> components,
+      UnaryOperator<GeneratorConfig> change) {
+    // Given the defaults, When one copy method is applied
     GeneratorConfig c = GeneratorConfig.defaults();
-    assertThat(c.withRho(0.2)).isEqualTo(new GeneratorConfig(c.seed(), c.users(), c.items(),
-        c.dim(), 0.2, c.ctrEvents(), c.preferenceEvents(), c.ctrBaseRate(), c.context(),
-        c.dailyCycleAmplitude(), c.drifts(), c.startTs(), c.eventSpacingMs(), c.zipfExponent(),
-        c.signalScale(), c.idBiasScale(), c.ratingNoise()));
-    assertThat(c.withEvents(20_000, 200_000).ctrEvents()).isEqualTo(20_000);
-    assertThat(c.withSeed(7).withSeed(42)).isEqualTo(c);
+    GeneratorConfig d = change.apply(c);
+    // Then exactly its components differ
+    assertThat(RecordComponents.changed(c, d)).isEqualTo(new TreeSet<>(components));
   }
 
   @Test
