@@ -13,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,13 +45,9 @@ class LossWeightingTest {
 
     // Then dJ/ds_t matches central differences of J
     for (int t = 0; t < 2; t++) {
-      double saved = s[t];
-      s[t] = saved + STEP;
-      double plus = UncertaintyWeighting.objective(c, s, losses, BOTH);
-      s[t] = saved - STEP;
-      double minus = UncertaintyWeighting.objective(c, s, losses, BOTH);
-      s[t] = saved;
-      assertThat(analytic[t]).isCloseTo((plus - minus) / (2 * STEP), within(TOLERANCE));
+      double numeric =
+          centralDifference(s, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
+      assertThat(analytic[t]).isCloseTo(numeric, within(TOLERANCE));
     }
   }
 
@@ -65,13 +62,9 @@ class LossWeightingTest {
 
     // Then the weight the learner puts on task t's loss gradient is dJ/dL_t (central differences)
     for (int t = 0; t < 2; t++) {
-      double saved = losses[t];
-      losses[t] = saved + STEP;
-      double plus = UncertaintyWeighting.objective(c, s, losses, BOTH);
-      losses[t] = saved - STEP;
-      double minus = UncertaintyWeighting.objective(c, s, losses, BOTH);
-      losses[t] = saved;
-      assertThat(w[t]).isCloseTo((plus - minus) / (2 * STEP), within(TOLERANCE));
+      double numeric =
+          centralDifference(losses, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
+      assertThat(w[t]).isCloseTo(numeric, within(TOLERANCE));
     }
   }
 
@@ -282,5 +275,19 @@ class LossWeightingTest {
       fresh[k].weights(b);
       assertThat(b).as(pairs[k].getClass().getSimpleName()).containsExactly(a);
     }
+  }
+
+  /**
+   * The central difference {@code (f(x + h e_t) - f(x - h e_t)) / 2h} of {@code objective}, which
+   * reads {@code x}, in coordinate {@code t}; {@code x} is restored afterwards.
+   */
+  private static double centralDifference(double[] x, int t, DoubleSupplier objective) {
+    double saved = x[t];
+    x[t] = saved + STEP;
+    double plus = objective.getAsDouble();
+    x[t] = saved - STEP;
+    double minus = objective.getAsDouble();
+    x[t] = saved;
+    return (plus - minus) / (2 * STEP);
   }
 }
