@@ -82,8 +82,12 @@ import java.util.TreeMap;
  * the arithmetic (measurements in the {@code nn} package comment). A micro-batch of at least
  * {@value #BATCHED_FROM} single-label examples runs the shared part and the towers batched (one
  * pass for the whole batch, vectorised over examples); smaller or multi-label batches go example
- * by example; both give bit-identical results. Deterministic: no wall clock, no unseeded
- * randomness, fixed iteration orders.
+ * by example; both give bit-identical results. A batch larger than {@value #LEARN_CHUNK} is
+ * learned in chunks of that size (bit-identical, smaller working set). A {@link #learn} right
+ * after a batched {@link #predict} of the same examples reuses that prediction's shared forward,
+ * recomputing only the examples whose dense input changed since (an id that got its own row);
+ * see {@code KeptForward}. Deterministic: no wall clock, no unseeded randomness, fixed iteration
+ * orders.
  *
  * <p>Not thread-safe: one thread drives a model (also for {@link #predict}, which uses internal
  * buffers but changes no observable state).
@@ -99,6 +103,15 @@ public final class MultiTaskModel implements MultiTaskLearner {
    * events/s), at 8 the batched path (20.1k vs 16.8k), at 64 and 256 about 2x and 2.5x.
    */
   static final int BATCHED_FROM = 8;
+  /**
+   * Examples per pass of a batched learning step: a larger micro-batch is learned as consecutive
+   * chunks, forward and backward one chunk at a time, so that the activations stay in the core's
+   * L2 cache (at 256 examples the reference MMoE's activation and gradient columns alone are
+   * ~1 MB, at 64 a quarter of that). Every gradient sums its examples left to right in batch
+   * order, so chunking changes no bit (BatchedPathTest). Not applied when the batch's forward is
+   * kept from a predict, which is reused whole instead.
+   */
+  static final int LEARN_CHUNK = 64;
   /** Doubles per bulk copy when writing or reading the dense blob's arrays. */
   private static final int IO_CHUNK = 8_192;
 
@@ -155,15 +168,10 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private int batchCapacity;
   private double[][] batchInputRows = new double[0][];
   private double[][] batchInputColumns = new double[0][];
-  // Reuse of predictBatched's shared forward by the next learnBatched (keepForwardForReuse):
-  // every shared forward is counted; reusableForward is the count right after the kept one
-  // (-1: none), with the inputs and shared parameters it saw.
-  private long sharedForwards;
-  private long reusableForward = -1;
-  private int reusableN;
-  private double[][] reusableInputColumns = new double[0][];
-  private double[] reusableSharedParams = new double[0];
-  private long reusedForwards;
+  // The batched predict's shared forward, reused by a learn of the same batch right after it.
+  // Every method that changes the shared parameters params[0, sharedLength) must call
+  // kept.forget() (learn, importDense, mixDenseParameters, setDenseParameter do).
+  private final KeptForward kept = new KeptForward();
   private double[][] batchDInputColumns = new double[0][];
   private double[][] batchDOutColumns = new double[0][];
   private int[] batchTask = new int[0];
@@ -406,10 +414,15 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
 
     if (batch.size() >= batchedFrom && singleLabels(batch)) {
-      learnBatched(batch, split);
+      int n = batch.size();
+      int chunk = kept.holds(n) ? n : LEARN_CHUNK;
+      for (int from = 0; from < n; from += chunk) {
+        learnBatched(n <= chunk ? batch : batch.subList(from, Math.min(n, from + chunk)), split);
+      }
     } else {
       learnExampleByExample(batch, split);
     }
+    kept.forget();
     markRelearningRows(batch);
     finishStep(batch, measureAffinity, split);
   }
@@ -991,6 +1004,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
             + " configuration or task list (fingerprint " + Long.toHexString(print)
             + ", this model " + Long.toHexString(fingerprint) + ")");
       }
+      kept.forget();
       version = in.readLong();
       events = in.readLong();
       nextSweep = in.readLong();
@@ -1173,6 +1187,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       keepFrom = towers[transfer.boostTask].offset();
       keepTo = towers[transfer.boostTask].end();
     }
+    kept.forget();
     double keep = 1.0 - rate;
     for (int i = 0; i < params.length; i++) {
       if (i < keepFrom || i >= keepTo) {
@@ -1435,6 +1450,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
 
   /** Sets one dense parameter (gradient checks). */
   void setDenseParameter(int index, double value) {
+    kept.forget();
     params[index] = value;
   }
 
@@ -1595,64 +1611,22 @@ public final class MultiTaskModel implements MultiTaskLearner {
     batchCapacity = n;
   }
 
-  /** Copies the row-major batch inputs into their column layout. */
-  /** The shared part's per-example forward of {@link #input}, counted (see {@link #reusableForward}). */
+  /** The shared part's per-example forward of {@link #input}. */
   private void sharedForward() {
-    sharedForwards++;
     shared.forward(params, input);
   }
 
-  /**
-   * Remembers what the batched forward {@link #predictBatched} just ran saw (its inputs and the
-   * shared part's parameters), so that a {@link #learnBatched} of the same batch right after it —
-   * the prequential predict-then-learn step — can reuse its activations instead of recomputing
-   * them.
-   */
-  private void keepForwardForReuse(int n) {
-    int width = input.length;
-    int sharedLength = shared.parameterCount();
-    if (reusableInputColumns.length != width || reusableInputColumns[0].length < n) {
-      reusableInputColumns = new double[width][Math.max(n, batchInputColumns[0].length)];
-    }
-    if (reusableSharedParams.length != sharedLength) {
-      reusableSharedParams = new double[sharedLength];
-    }
-    for (int i = 0; i < width; i++) {
-      System.arraycopy(batchInputColumns[i], 0, reusableInputColumns[i], 0, n);
-    }
-    System.arraycopy(params, 0, reusableSharedParams, 0, sharedLength);
-    reusableN = n;
-    reusableForward = sharedForwards;
-  }
-
-  /**
-   * Whether the shared part still holds the activations of a batched forward over exactly
-   * {@link #batchInputColumns}{@code [..][0..n)} with exactly the current shared parameters: no
-   * forward ran since {@link #keepForwardForReuse}, and inputs and parameters are bit-for-bit
-   * those it kept. Reusing them then gives bit-identical results.
-   */
-  private boolean forwardReusable(int n) {
-    if (reusableForward != sharedForwards || reusableN != n) {
-      return false;
-    }
-    int sharedLength = shared.parameterCount();
-    if (reusableSharedParams.length != sharedLength
-        || !Arrays.equals(params, 0, sharedLength, reusableSharedParams, 0, sharedLength)) {
-      return false;
-    }
-    for (int i = 0; i < input.length; i++) {
-      if (!Arrays.equals(batchInputColumns[i], 0, n, reusableInputColumns[i], 0, n)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Batched shared-part forwards {@link #learn} reused from the preceding predict (for tests). */
+  /** Learn steps that reused the preceding batched predict's shared forward (for tests). */
   long reusedForwards() {
-    return reusedForwards;
+    return kept.reusedBatches();
   }
 
+  /** Examples those steps recomputed because their input had changed (for tests). */
+  long recomputedExamples() {
+    return kept.recomputedExamples();
+  }
+
+  /** Copies the row-major batch inputs into their column layout. */
   private void transposeInputs(int n) {
     int width = input.length;
     for (int e = 0; e < n; e++) {
@@ -1696,13 +1670,16 @@ public final class MultiTaskModel implements MultiTaskLearner {
       batchLabel[e] = label.getValue();
     }
     transposeInputs(n);
-    if (forwardReusable(n)) {
-      reusedForwards++;
-    } else {
-      sharedForwards++;
+    // The preceding predict's forward of this batch, if kept: only the examples whose input
+    // changed since (e.g. a new id's row) are recomputed. Either way the activations are exactly
+    // those of a fresh forward (KeptForward).
+    int changed = kept.changedExamples(batchInputRows, n, batchIndex, n / 2);
+    if (changed < 0) {
       shared.forwardBatch(params, batchInputColumns, n);
+    } else {
+      shared.reforwardExamples(params, batchInputColumns, batchIndex, changed);
     }
-    reusableForward = -1;
+    kept.forget();
     int outputWidth = shared.outputSize();
     for (double[] column : batchDInputColumns) {
       Arrays.fill(column, 0, n, 0.0);
@@ -1797,9 +1774,8 @@ public final class MultiTaskModel implements MultiTaskLearner {
       gatherInput(example, batchInputRows[e], 0);
     }
     transposeInputs(n);
-    sharedForwards++;
     shared.forwardBatch(params, batchInputColumns, n);
-    keepForwardForReuse(n);
+    kept.keep(batchInputRows, n);
     // The towers batched too (bit-identical to Tower.forward per example), task by task.
     for (int t = 0; t < taskCount; t++) {
       towers[t].forwardBatch(params, shared.batchOutputColumns(t), n, batchZ, batchInputRows, 0);
@@ -1904,49 +1880,55 @@ public final class MultiTaskModel implements MultiTaskLearner {
       clearRelearning();
     }
     if (optimizer.zeroGradientIsNoOp()) {
-      touched.drain((from, to) -> {
-        updateDenseRange(from, to);
-        Arrays.fill(grads, from, to, 0.0);
-      });
+      touched.drain((from, to) -> updateDenseRange(from, to, true));
     } else {
       touched.drain((from, to) -> { });
-      updateDenseRange(0, params.length);
+      updateDenseRange(0, params.length, false);
       Arrays.fill(grads, 0.0);
     }
   }
 
   /**
    * Updates {@code [from, to)}: the shared part during a re-learning boost at its boosted rate,
-   * the boosted task's tower (if any) at its boosted rate, the rest at the dense rate.
+   * the boosted task's tower (if any) at its boosted rate, the rest at the dense rate; with
+   * {@code clear}, the gradient of the range is cleared in the same pass.
    */
-  private void updateDenseRange(int from, int to) {
+  private void updateDenseRange(int from, int to, boolean clear) {
     double rate = config.denseLearningRate();
     if (transfer.relearnTask >= 0 && from < sharedLength) {
       int sharedTo = Math.min(to, sharedLength);
-      optimizer.updateDenseInPlace(params, grads, optimizerState, from, sharedTo, version,
-          rate * transfer.relearnSharedFactor);
+      stepDense(from, sharedTo, rate * transfer.relearnSharedFactor, clear);
       if (sharedTo == to) {
         return;
       }
       from = sharedTo;
     }
     if (transfer.boostTask < 0) {
-      optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+      stepDense(from, to, rate, clear);
       return;
     }
     int bFrom = Math.max(from, towers[transfer.boostTask].offset());
     int bTo = Math.min(to, towers[transfer.boostTask].end());
     if (bFrom >= bTo) {
-      optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
+      stepDense(from, to, rate, clear);
       return;
     }
     if (from < bFrom) {
-      optimizer.updateDenseInPlace(params, grads, optimizerState, from, bFrom, version, rate);
+      stepDense(from, bFrom, rate, clear);
     }
-    optimizer.updateDenseInPlace(params, grads, optimizerState, bFrom, bTo, version,
-        rate * transfer.boostFactor);
+    stepDense(bFrom, bTo, rate * transfer.boostFactor, clear);
     if (bTo < to) {
-      optimizer.updateDenseInPlace(params, grads, optimizerState, bTo, to, version, rate);
+      stepDense(bTo, to, rate, clear);
+    }
+  }
+
+  /** One optimizer step on the dense range {@code [from, to)}, clearing its gradient if asked. */
+  private void stepDense(int from, int to, double rate, boolean clear) {
+    if (clear) {
+      optimizer.updateDenseAndClearInPlace(params, grads, optimizerState, from, to, version,
+          rate);
+    } else {
+      optimizer.updateDenseInPlace(params, grads, optimizerState, from, to, version, rate);
     }
   }
 

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  * bit-identical dense parameters, dense blob, embedding rows and predictions, whichever path ran.
  * The streams exercise the three architectures, towers with and without the wide input, context
  * fields, numeric features, a shadow tower, the split per-task gradients (affinity every step,
- * PCGrad, GradNorm) and a multi-label batch (which falls back to the loop).
+ * PCGrad, GradNorm) and a multi-label batch (which falls back to the loop); the batch of 70 is
+ * learned in two chunks ({@code LEARN_CHUNK}). The reuse of a predict's forward by the learn of
+ * the same batch is checked the same way: bit-identical to a twin that never predicts, with new
+ * ids and a shadow candidate, and never reused after a change of the dense parameters.
  */
 class BatchedPathTest {
 
@@ -96,6 +99,96 @@ class BatchedPathTest {
     List<Example> probe = new ArrayList<>(PROBE);
     probe.addAll(LearnerStreams.examples(stream.get(stream.size() - 1)));
     assertThat(prequential.predict(probe)).isEqualTo(learnOnly.predict(probe));
+  }
+
+  @Test
+  void learnShouldReuseTheForwardWithNewIdsAndAShadowBitIdentically() {
+    // Given twin models with a shadow candidate, one predicting every batch (and scoring the
+    // shadow, as the drift watch does) before learning it, on a stream of mostly new ids
+    for (ModelConfig config : List.of(
+        ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16).withTowerSize(8),
+        ModelConfig.defaults().withArchitecture(ModelConfig.Architecture.SHARED_BOTTOM)
+            .withEmbeddingDim(8).withHiddenSizes(List.of(16, 12)).withTowerSize(8))) {
+      MultiTaskModel prequential = MultiTaskModel.create(config, LearnerStreams.TASKS);
+      MultiTaskModel learnOnly = MultiTaskModel.create(config, LearnerStreams.TASKS);
+      for (MultiTaskModel model : List.of(prequential, learnOnly)) {
+        model.attachShadow("ctr", MultiTaskModel.ShadowStart.COPY_INCUMBENT, Map.of(), 0, 2);
+      }
+      SplittableRandom random = new SplittableRandom(5);
+
+      // When both learn 30 batches of 16 whose ids are new with probability 1/8
+      for (int b = 0; b < 30; b++) {
+        List<LabelledExample> batch = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          String user = random.nextInt(8) == 0 ? "new" + b + "-" + i : "u" + random.nextInt(20);
+          Example example = Example.of(user, "i" + random.nextInt(10));
+          batch.add(i % 2 == 0 ? LabelledExample.of(example, "ctr", random.nextInt(2))
+              : LabelledExample.of(example, "rating", 1 + random.nextInt(5)));
+        }
+        List<Example> examples = LearnerStreams.examples(batch);
+        prequential.predict(examples);
+        prequential.predictShadow(examples);
+        prequential.learn(batch);
+        learnOnly.learn(batch);
+      }
+
+      // Then the forward was reused, the new ids' examples recomputed, and the models agree
+      assertThat(prequential.reusedForwards()).isPositive();
+      assertThat(prequential.recomputedExamples()).isPositive();
+      assertThat(prequential.exportDense()).containsExactly(learnOnly.exportDense());
+      assertThat(prequential.drainDirtyRows().keySet())
+          .containsExactlyElementsOf(learnOnly.drainDirtyRows().keySet());
+      assertThat(prequential.predict(PROBE)).isEqualTo(learnOnly.predict(PROBE));
+      assertThat(prequential.predictShadow(PROBE)).containsExactly(
+          learnOnly.predictShadow(PROBE));
+    }
+  }
+
+  @Test
+  void anyDenseChangeBetweenPredictAndLearnShouldPreventTheReuse() {
+    // Given a model and its twin, both trained a little, and a batch of known ids
+    ModelConfig config = ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16)
+        .withTowerSize(8);
+    MultiTaskModel model = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    MultiTaskModel twin = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    List<List<LabelledExample>> stream = stream(config);
+    for (MultiTaskModel m : List.of(model, twin)) {
+      m.learn(stream.get(3));
+      m.learn(stream.get(5));
+    }
+    List<LabelledExample> batch = stream.get(3);
+    List<Example> examples = LearnerStreams.examples(batch);
+    byte[] olderDense = model.exportDense();
+    for (MultiTaskModel m : List.of(model, twin)) {
+      m.learn(stream.get(7));
+    }
+    double[] mean = model.denseParameters();
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] *= 0.5;
+    }
+
+    // When the model predicts the batch, its dense state changes (replica mixing, a dense
+    // import, one parameter), and it learns the batch; the twin changes alike without predicting
+    model.predict(examples);
+    model.mixDenseParameters(model.fingerprint(), mean, 0.25);
+    twin.mixDenseParameters(twin.fingerprint(), mean, 0.25);
+    model.learn(batch);
+    twin.learn(batch);
+    model.predict(examples);
+    model.importDense(olderDense);
+    twin.importDense(olderDense);
+    model.learn(batch);
+    twin.learn(batch);
+    model.predict(examples);
+    model.setDenseParameter(0, 0.125);
+    twin.setDenseParameter(0, 0.125);
+    model.learn(batch);
+    twin.learn(batch);
+
+    // Then no forward was reused and both models are still bit-identical
+    assertThat(model.reusedForwards()).isZero();
+    assertThat(model.exportDense()).containsExactly(twin.exportDense());
+    assertThat(model.predict(PROBE)).isEqualTo(twin.predict(PROBE));
   }
 
   private static void assertSamePaths(ModelConfig config, boolean shadow) {

@@ -69,6 +69,12 @@ public final class Cgc implements SharedPart {
   private double[] weightedColumn = new double[0];
   private double[][] dHiddenColumns = new double[0][];
   private final double[][][] dGateColumns;
+  // reforwardExamples: the listed examples' inputs and activations, by columns; grown on demand.
+  private int patchCapacity;
+  private double[][] patchInput = new double[0][];
+  private double[][] patchHidden = new double[0][];
+  private final double[][][] patchGate;
+  private final double[][][] patchOutput;
 
   /**
    * @param inputSize width of the dense input, &gt;= 1
@@ -118,6 +124,8 @@ public final class Cgc implements SharedPart {
     this.gateColumns = new double[taskCount][0][];
     this.outputColumns = new double[taskCount][0][];
     this.dGateColumns = new double[taskCount][0][];
+    this.patchGate = new double[taskCount][0][];
+    this.patchOutput = new double[taskCount][0][];
   }
 
   @Override
@@ -232,13 +240,56 @@ public final class Cgc implements SharedPart {
   @Override
   public void forwardBatch(double[] params, double[][] xColumns, int n) {
     ensureBatchCapacity(n);
+    forwardInto(params, xColumns, n, hiddenColumns, gateColumns, outputColumns);
+  }
+
+  @Override
+  public void reforwardExamples(double[] params, double[][] xColumns, int[] examples,
+      int count) {
+    if (count == 0) {
+      return;
+    }
+    ensurePatchCapacity(count);
+    for (int i = 0; i < inputSize; i++) {
+      double[] from = xColumns[i];
+      double[] to = patchInput[i];
+      for (int a = 0; a < count; a++) {
+        to[a] = from[examples[a]];
+      }
+    }
+    forwardInto(params, patchInput, count, patchHidden, patchGate, patchOutput);
+    scatter(patchHidden, hiddenColumns, examples, count);
+    for (int t = 0; t < taskCount; t++) {
+      scatter(patchGate[t], gateColumns[t], examples, count);
+      scatter(patchOutput[t], outputColumns[t], examples, count);
+    }
+  }
+
+  /** {@code to[j][examples[a]] = from[j][a]} for every column {@code j} and {@code a < count}. */
+  private static void scatter(double[][] from, double[][] to, int[] examples, int count) {
+    for (int j = 0; j < from.length; j++) {
+      double[] f = from[j];
+      double[] c = to[j];
+      for (int a = 0; a < count; a++) {
+        c[examples[a]] = f[a];
+      }
+    }
+  }
+
+  /**
+   * The batched forward of {@code n} examples into the given activation buffers (expert outputs,
+   * per task the gate values and the representation, all by columns). Each example's values
+   * depend on its own inputs only, never on its column or the batch.
+   */
+  private void forwardInto(double[] params, double[][] xColumns, int n, double[][] hiddenOut,
+      double[][][] gateOut, double[][][] outputOut) {
     int m = expertSize;
     int width = gateWidth();
     for (int k = 0; k < experts.length; k++) {
-      experts[k].forwardColumns(params, xColumns, n, hiddenColumns, k * m, true);
+      experts[k].forwardColumns(params, xColumns, n, hiddenOut, k * m, true);
     }
     for (int t = 0; t < taskCount; t++) {
-      double[][] g = gateColumns[t];
+      double[][] g = gateOut[t];
       gates[t].forwardColumns(params, xColumns, n, g, 0, false);
       for (int e = 0; e < n; e++) {
         for (int i = 0; i < width; i++) {
@@ -249,7 +300,7 @@ public final class Cgc implements SharedPart {
           g[i][e] = softmaxScratch[i];
         }
       }
-      double[][] o = outputColumns[t];
+      double[][] o = outputOut[t];
       for (int j = 0; j < m; j++) {
         Arrays.fill(o[j], 0, n, 0.0);
       }
@@ -258,7 +309,7 @@ public final class Cgc implements SharedPart {
         int base = expertOf(t, i) * m;
         for (int j = 0; j < m; j++) {
           double[] oj = o[j];
-          double[] hj = hiddenColumns[base + j];
+          double[] hj = hiddenOut[base + j];
           for (int e = 0; e < n; e++) {
             oj[e] += gi[e] * hj[e];
           }
@@ -397,6 +448,19 @@ public final class Cgc implements SharedPart {
       dGateColumns[t] = new double[width][n];
     }
     batchCapacity = n;
+  }
+
+  private void ensurePatchCapacity(int count) {
+    if (count <= patchCapacity) {
+      return;
+    }
+    patchInput = new double[inputSize][count];
+    patchHidden = new double[experts.length * expertSize][count];
+    for (int t = 0; t < taskCount; t++) {
+      patchGate[t] = new double[gateWidth()][count];
+      patchOutput[t] = new double[expertSize][count];
+    }
+    patchCapacity = count;
   }
 
   /**

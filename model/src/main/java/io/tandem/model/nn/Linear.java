@@ -76,13 +76,53 @@ public final class Linear {
   }
 
   /**
-   * {@code y[yOff..yOff+out) = W x[xOff..xOff+in) + b}. Four output rows are computed together
-   * (four independent sums share each load of {@code x}), which runs several times faster than
-   * one latency-bound sum per row; the summation order is fixed, so results are deterministic.
+   * {@code y[yOff..yOff+out) = W x[xOff..xOff+in) + b}. Eight output rows are computed together
+   * (eight independent sums share each load of {@code x}; with four, the sums' add latency bounds
+   * the loop: the reference expert layer, 96 to 64, took 1.49-1.53 µs with four and 1.19-1.23 µs
+   * with eight, best of 40 rounds), then four, then one at a time; each sum runs over the inputs
+   * in index order and the bias is added last, so results are deterministic and do not depend on
+   * the blocking.
    */
   public void forward(double[] params, double[] x, int xOff, double[] y, int yOff) {
     int bias = offset + in * out;
     int o = 0;
+    for (; o + 7 < out; o += 8) {
+      int r0 = offset + o * in;
+      int r1 = r0 + in;
+      int r2 = r1 + in;
+      int r3 = r2 + in;
+      int r4 = r3 + in;
+      int r5 = r4 + in;
+      int r6 = r5 + in;
+      int r7 = r6 + in;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      double s4 = 0;
+      double s5 = 0;
+      double s6 = 0;
+      double s7 = 0;
+      for (int i = 0; i < in; i++) {
+        double xi = x[xOff + i];
+        s0 += params[r0 + i] * xi;
+        s1 += params[r1 + i] * xi;
+        s2 += params[r2 + i] * xi;
+        s3 += params[r3 + i] * xi;
+        s4 += params[r4 + i] * xi;
+        s5 += params[r5 + i] * xi;
+        s6 += params[r6 + i] * xi;
+        s7 += params[r7 + i] * xi;
+      }
+      y[yOff + o] = params[bias + o] + s0;
+      y[yOff + o + 1] = params[bias + o + 1] + s1;
+      y[yOff + o + 2] = params[bias + o + 2] + s2;
+      y[yOff + o + 3] = params[bias + o + 3] + s3;
+      y[yOff + o + 4] = params[bias + o + 4] + s4;
+      y[yOff + o + 5] = params[bias + o + 5] + s5;
+      y[yOff + o + 6] = params[bias + o + 6] + s6;
+      y[yOff + o + 7] = params[bias + o + 7] + s7;
+    }
     for (; o + 3 < out; o += 4) {
       int r0 = offset + o * in;
       int r1 = r0 + in;

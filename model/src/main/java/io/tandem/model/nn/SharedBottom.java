@@ -23,6 +23,10 @@ public final class SharedBottom implements SharedPart {
   private final double[][][] deltaColumns;
   private double[][] rows = new double[0][];
   private final Linear.Scratch scratch;
+  // reforwardExamples: the listed examples' inputs and activations, by columns; grown on demand.
+  private int patchCapacity;
+  private double[][] patchInput = new double[0][];
+  private final double[][][] patchActivations;
 
   /**
    * @param inputSize width of the dense input
@@ -54,6 +58,7 @@ public final class SharedBottom implements SharedPart {
     this.scratch = new Linear.Scratch(widestInput);
     this.activationColumns = new double[layers.length][0][];
     this.deltaColumns = new double[layers.length + 1][0][];
+    this.patchActivations = new double[layers.length][0][];
   }
 
   @Override
@@ -127,12 +132,57 @@ public final class SharedBottom implements SharedPart {
   @Override
   public void forwardBatch(double[] params, double[][] xColumns, int n) {
     ensureBatchCapacity(n);
+    forwardInto(params, xColumns, n, activationColumns);
+  }
+
+  @Override
+  public void reforwardExamples(double[] params, double[][] xColumns, int[] examples,
+      int count) {
+    if (count == 0) {
+      return;
+    }
+    ensurePatchCapacity(count);
+    for (int i = 0; i < inputSize; i++) {
+      double[] from = xColumns[i];
+      double[] to = patchInput[i];
+      for (int a = 0; a < count; a++) {
+        to[a] = from[examples[a]];
+      }
+    }
+    forwardInto(params, patchInput, count, patchActivations);
+    for (int l = 0; l < layers.length; l++) {
+      double[][] from = patchActivations[l];
+      double[][] to = activationColumns[l];
+      for (int j = 0; j < from.length; j++) {
+        for (int a = 0; a < count; a++) {
+          to[j][examples[a]] = from[j][a];
+        }
+      }
+    }
+  }
+
+  /**
+   * The batched forward of {@code n} examples into {@code out[layer]} (by columns). Each
+   * example's values depend on its own inputs only, never on its column or the batch.
+   */
+  private void forwardInto(double[] params, double[][] xColumns, int n, double[][][] out) {
     double[][] x = xColumns;
     for (int l = 0; l < layers.length; l++) {
-      double[][] a = activationColumns[l];
+      double[][] a = out[l];
       layers[l].forwardColumns(params, x, n, a, 0, true);
       x = a;
     }
+  }
+
+  private void ensurePatchCapacity(int count) {
+    if (count <= patchCapacity) {
+      return;
+    }
+    patchInput = new double[inputSize][count];
+    for (int l = 0; l < layers.length; l++) {
+      patchActivations[l] = new double[layers[l].out()][count];
+    }
+    patchCapacity = count;
   }
 
   @Override

@@ -51,10 +51,27 @@ public interface SharedPart {
   /**
    * Batched {@link #forward} of {@code n} examples held by columns: input {@code i} of example
    * {@code e} at {@code xColumns[i][e]}. Every example's representations are bit-identical to what
-   * {@link #forward} computes for it. Invalidates the last per-example forward pass, and the
-   * other way round.
+   * {@link #forward} computes for it. The batched and the per-example passes keep separate
+   * buffers: a {@link #forward} (and its {@link #backward}) leaves the last batched forward's
+   * activations intact, and the other way round, so a model may score single examples between a
+   * batched forward and the {@link #backwardBatch} or reuse that follows it.
    */
   void forwardBatch(double[] params, double[][] xColumns, int n);
+
+  /**
+   * Recomputes, in the buffers of the last {@link #forwardBatch}, the activations of the examples
+   * {@code examples[0..count)} (distinct columns of that batch) from their inputs now in
+   * {@code xColumns}; every other example keeps its activations. An example's batched activations
+   * depend only on its own inputs and the parameters, never on its column or on the other examples
+   * of the batch, so afterwards the buffers hold exactly what {@code forwardBatch} over the
+   * current inputs would have computed. Used when a learning step finds the forward of its batch
+   * already computed (by a predict of the same batch) except for a few examples whose inputs
+   * changed (e.g. an id that got its own embedding row).
+   *
+   * @param examples column indices, each below the last {@code forwardBatch}'s {@code n}
+   * @param count how many of {@code examples} to recompute, &gt;= 0
+   */
+  void reforwardExamples(double[] params, double[][] xColumns, int[] examples, int count);
 
   /**
    * Copies example {@code e}'s representation for {@code task} from the last

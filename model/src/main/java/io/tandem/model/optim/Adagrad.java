@@ -40,6 +40,19 @@ public final class Adagrad implements Optimizer {
     }
   }
 
+  /** One pass: the gradient entry is cleared as soon as it is read (same results). */
+  @Override
+  public void updateDenseAndClearInPlace(double[] w, double[] g, double[] state, int from,
+      int to, long step, double rate) {
+    for (int i = from; i < to; i++) {
+      double gi = g[i];
+      g[i] = 0.0;
+      double s = state[i] + gi * gi;
+      state[i] = s;
+      w[i] -= rate * gi / (Math.sqrt(s) + EPSILON);
+    }
+  }
+
   @Override
   public void updateRowInPlace(float[] w, double[] g, float[] state, long step, double rate) {
     for (int i = 0; i < w.length; i++) {

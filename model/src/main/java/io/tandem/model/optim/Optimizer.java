@@ -1,5 +1,7 @@
 package io.tandem.model.optim;
 
+import java.util.Arrays;
+
 /**
  * A first-order update rule applied in place, densely to a parameter array or sparsely to one
  * embedding row. Per-parameter state (accumulators, moments) lives in an array the caller owns,
@@ -34,6 +36,17 @@ public interface Optimizer {
    */
   void updateDenseInPlace(double[] w, double[] g, double[] state, int from, int to, long step,
       double rate);
+
+  /**
+   * {@link #updateDenseInPlace} followed by clearing {@code g[from..to)} to zero, the step a
+   * learner takes before accumulating the next gradient. The default runs the two one after the
+   * other; an implementation may fuse them into one pass (same results).
+   */
+  default void updateDenseAndClearInPlace(double[] w, double[] g, double[] state, int from,
+      int to, long step, double rate) {
+    updateDenseInPlace(w, g, state, from, to, step, rate);
+    Arrays.fill(g, from, to, 0.0);
+  }
 
   /**
    * Updates one embedding row with its gradient.

@@ -21,6 +21,16 @@ public final class Sgd implements Optimizer {
     }
   }
 
+  /** One pass: the gradient entry is cleared as soon as it is read (same results). */
+  @Override
+  public void updateDenseAndClearInPlace(double[] w, double[] g, double[] state, int from,
+      int to, long step, double rate) {
+    for (int i = from; i < to; i++) {
+      w[i] -= rate * g[i];
+      g[i] = 0.0;
+    }
+  }
+
   @Override
   public void updateRowInPlace(float[] w, double[] g, float[] state, long step, double rate) {
     for (int i = 0; i < w.length; i++) {

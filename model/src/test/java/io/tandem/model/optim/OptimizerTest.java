@@ -3,6 +3,8 @@ package io.tandem.model.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class OptimizerTest {
@@ -50,6 +52,31 @@ class OptimizerTest {
     double[] state = new double[2];
     new Adam().updateDenseInPlace(w, new double[] {-0.3}, state, 0, 1, 1, 0.01);
     assertThat(w[0]).isCloseTo(1.01, within(1e-7));
+  }
+
+  @Test
+  void updateAndClearShouldEqualUpdateThenClearBitForBitForEveryOptimizer() {
+    for (Optimizer optimizer : new Optimizer[] {new Sgd(), new Adagrad(), new Adam()}) {
+      // Given two copies of the same parameters, state and gradient (the first and last entries
+      // outside the updated range)
+      SplittableRandom random = new SplittableRandom(17);
+      double[] w = random.doubles(9, -1, 1).toArray();
+      double[] g = random.doubles(9, -1, 1).toArray();
+      double[] state = random.doubles(9 * optimizer.stateSlots(), 0, 1).toArray();
+      double[] w2 = w.clone();
+      double[] g2 = g.clone();
+      double[] state2 = state.clone();
+
+      // When one is updated then cleared, the other in the fused call
+      optimizer.updateDenseInPlace(w, g, state, 1, 8, 3, 0.05);
+      Arrays.fill(g, 1, 8, 0.0);
+      optimizer.updateDenseAndClearInPlace(w2, g2, state2, 1, 8, 3, 0.05);
+
+      // Then parameters, state and gradient agree bit for bit
+      assertThat(w2).as(optimizer.getClass().getSimpleName()).containsExactly(w);
+      assertThat(state2).as(optimizer.getClass().getSimpleName()).containsExactly(state);
+      assertThat(g2).as(optimizer.getClass().getSimpleName()).containsExactly(g);
+    }
   }
 
   @Test
