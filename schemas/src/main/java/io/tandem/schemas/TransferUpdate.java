@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param task            the task whose tower was (re)built
  * @param action          what was done
  * @param trigger         why
- * @param detector        drift detector name (e.g. "adwin"); null when not triggered by drift
+ * @param detector        drift detector name (e.g. "adwin", "adwin-warning"); null when not triggered by drift
  * @param detectedAtEvent the task's event count at detection (or at onboarding); null when unknown; >= 0
  * @param sources         source tasks with their affinities; copied; may be empty
  * @param decision        started, promoted or rolled back
@@ -85,7 +85,12 @@ public record TransferUpdate(String id, String task, Action action, Trigger trig
         /** A drift detector alarmed; JSON "drift". */
         DRIFT,
         /** A task was declared at runtime; JSON "new_task". */
-        NEW_TASK;
+        NEW_TASK,
+        /**
+         * A more sensitive warning detector alarmed before the drift detector did; the candidate runs in
+         * shadow without any unguarded boost; JSON "drift_warning".
+         */
+        DRIFT_WARNING;
 
         /** @return the JSON spelling */
         public String json() {

@@ -96,6 +96,21 @@ class CodecsTest {
     }
 
     @Test
+    void shouldRoundTripAWarningStartedTransferUpdateThroughTheSchema() {
+        // Given a candidate started by a drift warning (added to the trigger enum after drift and new_task)
+        JsonCodec<TransferUpdate> transfers = Codecs.transferUpdates();
+        TransferUpdate warned = new TransferUpdate("ctr.0_1.v9.started", "ctr", TransferUpdate.Action.TRANSFER,
+                TransferUpdate.Trigger.DRIFT_WARNING, "adwin-warning", 5877L, List.of(),
+                TransferUpdate.Decision.STARTED, "logloss", 0.29, null, 9, 300);
+
+        // When encoded, Then it says drift_warning and decodes (schema-validated) to the same value
+        byte[] json = transfers.encode(warned);
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"trigger\":\"drift_warning\"", "\"detector\":\"adwin-warning\"");
+        assertThat(valueOf(transfers.decode(json))).isEqualTo(warned);
+    }
+
+    @Test
     void shouldWritePredictionFieldsInSnakeCase() {
         Prediction p = new Prediction("e-1", PredictionSource.EVENT, "u17", "i42", Map.of("ctr", 0.13), 42, 9);
         assertThat(new String(Codecs.predictions().encode(p), StandardCharsets.UTF_8)).isEqualTo(

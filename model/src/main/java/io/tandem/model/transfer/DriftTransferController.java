@@ -43,6 +43,20 @@ import java.util.Objects;
  *       shadow runs at a time: an alarm of another task meanwhile is reported and not acted on.
  *       The start also begins the re-learning boost ({@link TransferConfig#relearnEvents()},
  *       {@link MultiTaskModel#boostRelearning}), which the guard's decision does not undo.
+ *   <li>With a warning detector ({@link TransferConfig#warningDelta()} &gt; 0): a task's WARNING
+ *       (its more sensitive ADWIN alarmed, its drift detector not) with transfer enabled, no
+ *       candidate running and no task being onboarded (so a warning never delays an onboarding)
+ *       starts the same candidate in shadow, reported as STARTED with detector
+ *       {@value #WARNING_DETECTOR} and trigger {@link TransferEvent.Trigger#DRIFT_WARNING}, but
+ *       WITHOUT the re-learning or loss-weight boost: everything it changes is guarded. The
+ *       task's drift detector keeps watching meanwhile. The guard decides as for a drift
+ *       candidate; the decision restarts only the warning detector (the drift detector keeps
+ *       its evidence), and a promotion, being the guard's evidence that the task changed, starts
+ *       the re-learning boost when {@link TransferConfig#warningRelearn()}. If the task's drift
+ *       alarm comes while its warning candidate runs, that candidate becomes the drift
+ *       transfer's (the boost starts, the drift detector pauses; no second candidate); if another
+ *       task's drift alarm comes, the warning candidate is decided at once on the span it has
+ *       seen (promoted only if strictly ahead) and the drift transfer starts.
  * </ol>
  *
  * <p>Why one source by default: tower hidden units of different tasks are not aligned (any
@@ -61,10 +75,14 @@ public final class DriftTransferController {
   /** Marks a controller state blob ("TDTC"). */
   private static final int MAGIC = 0x54445443;
   /**
-   * Newest state format this class writes and reads (2 added the onboardings in progress;
-   * version 1 is still read).
+   * Newest state format this class writes and reads (2 added the onboardings in progress, 3 the
+   * warning detectors and whether the shadow candidate was warning-started; versions 1 and 2 are
+   * still read).
    */
-  public static final int STATE_VERSION = 2;
+  public static final int STATE_VERSION = 3;
+
+  /** The detector label of events about a warning-started candidate. */
+  public static final String WARNING_DETECTOR = "adwin-warning";
 
   private final MultiTaskModel model;
   private final TransferConfig config;
@@ -80,6 +98,8 @@ public final class DriftTransferController {
   private double candidateSum;
   private long detectedAt;
   private List<TransferEvent.SourceTask> shadowSources = List.of();
+  // Whether the running candidate was started by a warning (see the class comment).
+  private boolean shadowWarning;
 
   /**
    * A controller for {@code model}, with fresh watches (every task warming up).
@@ -131,6 +151,7 @@ public final class DriftTransferController {
       scoreShadow(batch, scores);
     }
     List<Integer> alarmed = new ArrayList<>();
+    List<Integer> warned = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Map<String, Double> labels = batch.get(i).labels();
       for (int t = 0; t < tasks.size(); t++) {
@@ -139,8 +160,12 @@ public final class DriftTransferController {
           continue;
         }
         double score = scores.get(i).get(tasks.get(t).name());
-        if (monitors[t].observe(score, label, t == shadow) && !alarmed.contains(t)) {
+        TaskMonitor.Outcome outcome = monitors[t].observe(score, label,
+            t == shadow && !shadowWarning, t == shadow);
+        if (outcome == TaskMonitor.Outcome.DRIFT && !alarmed.contains(t)) {
           alarmed.add(t);
+        } else if (outcome == TaskMonitor.Outcome.WARNING && !warned.contains(t)) {
+          warned.add(t);
         }
       }
     }
@@ -158,8 +183,22 @@ public final class DriftTransferController {
       out.add(new TransferEvent(TransferEvent.Kind.DRIFT_DETECTED, m.task.name(),
           TransferEvent.Action.TRANSFER, config.detector().label(), m.taskEvents, List.of(),
           metric(m.task), m.recentLoss(), null, version));
-      if (config.transferEnabled() && shadow < 0 && onboarding.shadowTask() == null) {
-        out.add(start(t, version));
+      if (!config.transferEnabled() || onboarding.shadowTask() != null) {
+        continue;
+      }
+      if (shadow == t && shadowWarning) {
+        adoptWarningCandidate(m);
+      } else if (shadow >= 0 && shadowWarning) {
+        out.add(decide(version));
+        out.add(start(t, version, false));
+      } else if (shadow < 0) {
+        out.add(start(t, version, false));
+      }
+    }
+    for (int t : warned) {
+      if (config.transferEnabled() && shadow < 0 && onboarding.tasks().isEmpty()
+          && !alarmed.contains(t)) {
+        out.add(start(t, version, true));
       }
     }
     return List.copyOf(out);
@@ -202,6 +241,7 @@ public final class DriftTransferController {
         out.writeDouble(s.affinity());
       }
       onboarding.write(out);
+      out.writeBoolean(shadowWarning);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -242,7 +282,7 @@ public final class DriftTransferController {
       }
       TaskMonitor[] restored = freshMonitors();
       for (TaskMonitor m : restored) {
-        m.read(in);
+        m.read(in, version);
       }
       int s = in.readInt();
       if (s < -1 || s >= tasks.size()) {
@@ -264,6 +304,11 @@ public final class DriftTransferController {
       if (version >= 2) {
         onboardings.read(in, tasks);
       }
+      boolean warningStarted = version >= 3 && in.readBoolean();
+      if (warningStarted && s < 0) {
+        throw new IllegalArgumentException("transfer state: a warning-started candidate"
+            + " without a shadow task");
+      }
       if (in.available() != 0) {
         throw new IllegalArgumentException("transfer state: " + in.available()
             + " unexpected trailing bytes");
@@ -275,6 +320,7 @@ public final class DriftTransferController {
       candidateSum = candidate;
       detectedAt = at;
       shadowSources = List.copyOf(sources);
+      shadowWarning = warningStarted;
       onboarding = onboardings;
     } catch (IOException e) {
       throw new IllegalArgumentException("transfer state: truncated or malformed", e);
@@ -296,7 +342,7 @@ public final class DriftTransferController {
     }
     for (int t = 0; t < tasks.size(); t++) {
       if (tasks.get(t).name().equals(task)) {
-        return start(t, model.version());
+        return start(t, model.version(), false);
       }
     }
     throw new IllegalArgumentException("task '" + task + "': unknown");
@@ -360,7 +406,8 @@ public final class DriftTransferController {
       for (int t = 0; t < monitors.length; t++) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         monitors[t].write(new DataOutputStream(bytes));
-        next.monitors[t].read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        next.monitors[t].read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            STATE_VERSION);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -371,6 +418,7 @@ public final class DriftTransferController {
     next.candidateSum = candidateSum;
     next.detectedAt = detectedAt;
     next.shadowSources = shadowSources;
+    next.shadowWarning = shadowWarning;
     next.onboarding = onboarding.copy();
     next.onboarding.add(grown, grownTasks.get(tasks.size()));
     return next;
@@ -387,7 +435,7 @@ public final class DriftTransferController {
     TaskMonitor[] out = new TaskMonitor[tasks.size()];
     for (int t = 0; t < out.length; t++) {
       out[t] = new TaskMonitor(tasks.get(t), config.detector(), config.signal(),
-          config.warmupEvents());
+          config.warmupEvents(), config.warningDelta());
     }
     return out;
   }
@@ -437,24 +485,36 @@ public final class DriftTransferController {
     }
   }
 
+  /**
+   * The guard's decision on the running candidate, over the span it has seen (a candidate that
+   * has seen nothing yet, preempted at once, ties: both losses are the task's recent loss).
+   */
   private TransferEvent decide(long version) {
     TaskMonitor m = monitors[shadow];
-    double incumbent = incumbentSum / shadowSeen;
-    double candidate = candidateSum / shadowSeen;
+    double incumbent = shadowSeen == 0 ? m.recentLoss() : incumbentSum / shadowSeen;
+    double candidate = shadowSeen == 0 ? m.recentLoss() : candidateSum / shadowSeen;
     boolean promote = candidate < incumbent;
     if (promote) {
       model.promoteShadow(config.recoveryEvents());
       m.promotions++;
+      if (shadowWarning && config.warningRelearn()) {
+        boostRelearning(m);
+      }
     } else {
       model.discardShadow();
       m.rollbacks++;
     }
-    m.restart(config.warmupEvents());
+    if (shadowWarning) {
+      m.restartWarning(config.warmupEvents());
+    } else {
+      m.restart(config.warmupEvents());
+    }
     TransferEvent event = new TransferEvent(
         promote ? TransferEvent.Kind.PROMOTED : TransferEvent.Kind.ROLLED_BACK, m.task.name(),
-        TransferEvent.Action.TRANSFER, config.detector().label(), detectedAt, shadowSources,
-        metric(m.task), incumbent, candidate, version);
+        TransferEvent.Action.TRANSFER, detectorLabel(shadowWarning), detectedAt, shadowSources,
+        metric(m.task), incumbent, candidate, version, trigger(shadowWarning));
     shadow = -1;
+    shadowWarning = false;
     shadowSeen = 0;
     incumbentSum = 0;
     candidateSum = 0;
@@ -463,7 +523,11 @@ public final class DriftTransferController {
     return event;
   }
 
-  private TransferEvent start(int t, long version) {
+  /**
+   * Starts the configured candidate for task {@code t}; with {@code warning}, a warning-started
+   * one (no loss-weight or re-learning boost, the drift detector keeps watching).
+   */
+  private TransferEvent start(int t, long version, boolean warning) {
     TaskMonitor m = monitors[t];
     List<TransferEvent.SourceTask> sources = chooseSources(t);
     CandidateInit init = config.candidateInit();
@@ -486,23 +550,54 @@ public final class DriftTransferController {
       model.attachShadow(m.task.name(), start, weights, m.recentTrainingTarget(),
           config.learningRateBoost());
     }
-    if (config.lossWeightBoost() > 1.0) {
-      model.boostLossWeight(m.task.name(), config.lossWeightBoost(), config.recoveryEvents());
-    }
-    if (config.relearnEvents() > 0
-        && (config.relearnEmbeddingBoost() > 1.0 || config.relearnSharedBoost() > 1.0)) {
-      model.boostRelearning(m.task.name(), config.relearnEmbeddingBoost(),
-          config.relearnSharedBoost(), config.relearnEvents());
+    if (!warning) {
+      boostAfterDrift(m);
     }
     shadow = t;
+    shadowWarning = warning;
     shadowSeen = 0;
     incumbentSum = 0;
     candidateSum = 0;
     detectedAt = m.taskEvents;
     shadowSources = sources;
     return new TransferEvent(TransferEvent.Kind.STARTED, m.task.name(),
-        TransferEvent.Action.TRANSFER, config.detector().label(), detectedAt, sources,
-        metric(m.task), m.recentLoss(), null, version);
+        TransferEvent.Action.TRANSFER, detectorLabel(warning), detectedAt, sources,
+        metric(m.task), m.recentLoss(), null, version, trigger(warning));
+  }
+
+  /** The unguarded boosts a drift alarm starts (loss weight, re-learning), as configured. */
+  private void boostAfterDrift(TaskMonitor m) {
+    if (config.lossWeightBoost() > 1.0) {
+      model.boostLossWeight(m.task.name(), config.lossWeightBoost(), config.recoveryEvents());
+    }
+    boostRelearning(m);
+  }
+
+  private void boostRelearning(TaskMonitor m) {
+    if (config.relearnEvents() > 0
+        && (config.relearnEmbeddingBoost() > 1.0 || config.relearnSharedBoost() > 1.0)) {
+      model.boostRelearning(m.task.name(), config.relearnEmbeddingBoost(),
+          config.relearnSharedBoost(), config.relearnEvents());
+    }
+  }
+
+  /**
+   * The task's drift alarm while its warning-started candidate runs: the candidate, already
+   * learning, becomes the drift transfer's (its guard span goes on), the drift boosts start and
+   * the drift detector pauses until the decision. No event: the DRIFT_DETECTED just reported says
+   * it, and the decision will carry the drift detector's label.
+   */
+  private void adoptWarningCandidate(TaskMonitor m) {
+    shadowWarning = false;
+    boostAfterDrift(m);
+  }
+
+  private String detectorLabel(boolean warning) {
+    return warning ? WARNING_DETECTOR : config.detector().label();
+  }
+
+  private static TransferEvent.Trigger trigger(boolean warning) {
+    return warning ? TransferEvent.Trigger.DRIFT_WARNING : TransferEvent.Trigger.DRIFT;
   }
 
   /**

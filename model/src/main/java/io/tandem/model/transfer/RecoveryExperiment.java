@@ -9,6 +9,8 @@ import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
 import io.tandem.model.loss.Losses;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -226,6 +228,131 @@ public final class RecoveryExperiment {
       }
     }
     return out;
+  }
+
+  /**
+   * One warning detector's alarms on one task, beside the drift detector's (same run).
+   *
+   * @param warningDelta the warning ADWIN's delta
+   * @param task the task watched
+   * @param warningsBeforeDrift warnings before the drift start (all warnings without a drift)
+   * @param warningDelay task events from the drift start to the first warning at or after it;
+   *     -1 if none (or no drift of this task)
+   * @param alarmsBeforeDrift drift alarms before the drift start
+   * @param alarmDelay task events from the drift start to the first drift alarm; -1 if none
+   */
+  public record WarningScore(double warningDelta, String task, long warningsBeforeDrift,
+      long warningDelay, long alarmsBeforeDrift, long alarmDelay) {}
+
+  /**
+   * Runs the model once over the stream; per task, one watch per warning delta (the setup's
+   * detector, signal and warm-up; ADWIN warning detector of that delta) counts warnings and drift
+   * alarms as {@link #studyDetectors} does. Each warning pauses that warning detector for the
+   * shadow span plus the warm-up, as a started candidate would; nothing is acted on.
+   *
+   * @return one score per delta and task, in that order
+   */
+  public static List<WarningScore> studyWarnings(Setup setup, double[] deltas) {
+    Objects.requireNonNull(setup, "setup");
+    MultiTaskModel model = MultiTaskModel.create(setup.model(), StreamGenerator.TASKS);
+    List<TaskSpec> tasks = model.tasks();
+    TransferConfig transfer = setup.transfer();
+    TaskMonitor[][] monitors = new TaskMonitor[tasks.size()][deltas.length];
+    long[][][] counts = new long[tasks.size()][deltas.length][4];
+    for (int t = 0; t < tasks.size(); t++) {
+      for (int k = 0; k < deltas.length; k++) {
+        monitors[t][k] = new TaskMonitor(tasks.get(t), transfer.detector(), transfer.signal(),
+            transfer.warmupEvents(), deltas[k]);
+        counts[t][k][1] = -1;
+        counts[t][k][3] = -1;
+      }
+    }
+    DriftSpec drift = setup.stream().drifts().isEmpty() ? null : setup.stream().drifts().get(0);
+    long[] atDrift = new long[tasks.size()];
+    Arrays.fill(atDrift, -1);
+    StreamGenerator generator = new StreamGenerator(setup.stream());
+    long position = 0;
+    while (generator.hasNext()) {
+      ScoredBatch scored = scoreNext(generator, setup.batchSize(), model);
+      for (int i = 0; i < scored.events().size(); i++, position++) {
+        GeneratedEvent e = scored.events().get(i);
+        int t = taskIndex(tasks, e.task());
+        boolean drifted = drift != null && drift.task().equals(e.task())
+            && position >= drift.atEvent();
+        if (drifted && atDrift[t] < 0) {
+          atDrift[t] = monitors[t][0].taskEvents;
+        }
+        double score = scored.scores().get(i).get(e.task());
+        for (int k = 0; k < deltas.length; k++) {
+          TaskMonitor m = monitors[t][k];
+          TaskMonitor.Outcome outcome = m.observe(score, e.label(), false, false);
+          if (outcome == TaskMonitor.Outcome.NONE) {
+            continue;
+          }
+          int slot = outcome == TaskMonitor.Outcome.WARNING ? 0 : 2;
+          if (outcome == TaskMonitor.Outcome.WARNING) {
+            m.restartWarning(transfer.shadowEvents() + transfer.warmupEvents());
+          }
+          if (!drifted) {
+            counts[t][k][slot]++;
+          } else if (counts[t][k][slot + 1] < 0) {
+            counts[t][k][slot + 1] = m.taskEvents - atDrift[t];
+          }
+        }
+      }
+      model.learn(scored.batch());
+    }
+    List<WarningScore> out = new ArrayList<>();
+    for (int k = 0; k < deltas.length; k++) {
+      for (int t = 0; t < tasks.size(); t++) {
+        long[] c = counts[t][k];
+        out.add(new WarningScore(deltas[k], tasks.get(t).name(), c[0], c[1], c[2], c[3]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One run of the controller over a stream, with the CPU time of the thread that ran it.
+   *
+   * @param label the variant's name; not null
+   * @param events every transfer event, in order
+   * @param cpuNanos CPU time of the run's thread, ns (model and controller together)
+   * @param taskEvents events of the stream
+   */
+  public record ControllerRun(String label, List<TransferEvent> events, long cpuNanos,
+      long taskEvents) {
+
+    /** Copies. */
+    public ControllerRun {
+      Objects.requireNonNull(label, "label");
+      events = List.copyOf(events);
+    }
+
+    /** Events of {@code kind} whose trigger is {@code trigger}. */
+    public long count(TransferEvent.Kind kind, TransferEvent.Trigger trigger) {
+      return events.stream().filter(e -> e.kind() == kind && e.trigger() == trigger).count();
+    }
+  }
+
+  /**
+   * Runs the predict-then-learn loop with a controller of {@code transfer} over the setup's
+   * stream (its drift, if any, included) and measures the thread's CPU time.
+   */
+  public static ControllerRun runController(Setup setup, String label, TransferConfig transfer) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
+    MultiTaskModel model = MultiTaskModel.create(setup.model(), StreamGenerator.TASKS);
+    DriftTransferController controller = new DriftTransferController(model, transfer);
+    StreamGenerator generator = new StreamGenerator(setup.stream());
+    List<TransferEvent> all = new ArrayList<>();
+    long n = 0;
+    while (generator.hasNext()) {
+      ScoredBatch scored = scoreNext(generator, setup.batchSize(), model);
+      n += scored.batch().size();
+      all.addAll(controller.learn(scored.batch(), scored.scores()));
+    }
+    return new ControllerRun(label, all, threads.getCurrentThreadCpuTime() - cpu, n);
   }
 
   /**
@@ -579,6 +706,68 @@ public final class RecoveryExperiment {
     return out.toString();
   }
 
+  /** A Markdown table of warning scores. */
+  public static String warningTable(List<WarningScore> scores) {
+    StringBuilder out = new StringBuilder("| warning delta | task | warnings before drift |"
+        + " warning delay | drift alarms before drift | drift delay |\n"
+        + "|---:|---|---:|---:|---:|---:|\n");
+    for (WarningScore s : scores) {
+      out.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %s |%n",
+          s.warningDelta(), s.task(), s.warningsBeforeDrift(),
+          s.warningDelay() < 0 ? "-" : Long.toString(s.warningDelay()), s.alarmsBeforeDrift(),
+          s.alarmDelay() < 0 ? "-" : Long.toString(s.alarmDelay())));
+    }
+    return out.toString();
+  }
+
+  /**
+   * Runs each arm's controller ({@link #runController}) on the setup's stream, all at once (one
+   * thread each, so they share the machine's load alike).
+   */
+  public static List<ControllerRun> runSideBySide(Setup setup, List<Arm> arms) {
+    ExecutorService pool = Executors.newFixedThreadPool(arms.size());
+    try {
+      List<Future<ControllerRun>> futures = new ArrayList<>();
+      for (Arm arm : arms) {
+        futures.add(pool.submit(() -> runController(setup, arm.label(), arm.transfer())));
+      }
+      List<ControllerRun> out = new ArrayList<>();
+      for (Future<ControllerRun> f : futures) {
+        out.add(f.get());
+      }
+      return List.copyOf(out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("runSideBySide: interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("runSideBySide: a run failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A Markdown table of controller runs: candidates by trigger and decision, CPU per event. */
+  public static String costTable(List<ControllerRun> runs) {
+    StringBuilder out = new StringBuilder("| variant | drift alarms | warning-started:"
+        + " promoted / rolled back | drift-started: promoted / rolled back | CPU (s) |"
+        + " CPU per event (µs) |\n|---|---:|---:|---:|---:|---:|\n");
+    for (ControllerRun r : runs) {
+      long alarms = r.events().stream()
+          .filter(e -> e.kind() == TransferEvent.Kind.DRIFT_DETECTED).count();
+      out.append(String.format(Locale.ROOT, "| %s | %d | %d / %d | %d / %d | %.1f | %.2f |%n",
+          r.label(), alarms,
+          r.count(TransferEvent.Kind.PROMOTED, TransferEvent.Trigger.DRIFT_WARNING),
+          r.count(TransferEvent.Kind.ROLLED_BACK, TransferEvent.Trigger.DRIFT_WARNING),
+          r.count(TransferEvent.Kind.PROMOTED, TransferEvent.Trigger.DRIFT),
+          r.count(TransferEvent.Kind.ROLLED_BACK, TransferEvent.Trigger.DRIFT),
+          r.cpuNanos() / 1e9, r.cpuNanos() / 1e3 / r.taskEvents()));
+    }
+    return out.toString();
+  }
+
   /** A Markdown table of recovery results. */
   public static String recoveryTable(String scenario, List<Result> results) {
     StringBuilder out = new StringBuilder(
@@ -626,8 +815,16 @@ public final class RecoveryExperiment {
    * {@code RESET}; unset: {@link TransferConfig#defaults()}), {@code study [events]
    * [abrupt|gradual] [seeds] [threads] [first]} (the {@link #referenceArms} over {@code seeds}
    * seeds from {@code first}, default 4 from 1, {@code threads} runs at a time, default 2;
-   * {@link #studyTable}); events default to 500,000 / 400,000 / 400,000. The drift of ctr starts at the stream's middle (gradual: over a tenth of
-   * the stream).
+   * {@link #studyTable}); {@code warnings-stationary [events] x [deltas] [seed]} and
+   * {@code warnings-drift [events] [abrupt|gradual] [deltas] [seed]} ({@link #studyWarnings} with
+   * comma-separated warning deltas, default 0.02,0.05,0.1,0.2; seed 0 keeps the generator's and
+   * model's default seeds, default 1; {@link #warningTable}); {@code warnings-cost [events] x
+   * [delta]} (the controller with and without a warning detector side by side on the stationary
+   * stream with a daily cycle, {@link #costTable}); {@code warning-study [events]
+   * [abrupt|gradual] [seeds] [threads] [first] [deltas]} (arms: no action, transfer without a
+   * warning detector, with one at each delta, and the first delta without the boost on a warning
+   * candidate's promotion; {@link #studyTable}); events default to 500,000 / 400,000 / 400,000.
+   * The drift of ctr starts at the stream's middle (gradual: over a tenth of the stream).
    */
   public static void main(String[] args) {
     String what = args.length > 0 ? args[0] : "recovery";
@@ -671,8 +868,57 @@ public final class RecoveryExperiment {
         System.out.print(studyTable(drift.overEvents() == 0 ? "abrupt" : "gradual",
             study(setup, referenceArms(setup.transfer()), seedList, threads)));
       }
+      case "warnings-stationary", "warnings-drift" -> {
+        double[] deltas = args.length > 3 ? Arrays.stream(args[3].split(","))
+            .mapToDouble(Double::parseDouble).toArray() : new double[] {0.02, 0.05, 0.1, 0.2};
+        long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
+        Setup setup = "warnings-stationary".equals(what) ? referenceSetup(events, 0.5, null)
+            : referenceSetup(events, 0.0, drift);
+        if (seed > 0) {
+          setup = new Setup(setup.stream().withSeed(seed), setup.model().withSeed(seed),
+              setup.transfer(), setup.batchSize(), setup.window(), setup.tolerance());
+        }
+        System.out.print(warningTable(studyWarnings(setup, deltas)));
+      }
+      case "warnings-cost" -> {
+        double delta = args.length > 3 ? Double.parseDouble(args[3])
+            : TransferConfig.defaults().warningDelta();
+        Setup setup = referenceSetup(events, 0.5, null);
+        TransferConfig with = setup.transfer().withWarning(delta,
+            setup.transfer().warningRelearn());
+        TransferConfig without = setup.transfer().withWarning(0.0, false);
+        System.out.print(costTable(runSideBySide(setup, List.of(
+            new Arm("no warning detector", Mode.TRANSFER, without),
+            new Arm("warning delta " + delta, Mode.TRANSFER, with)))));
+      }
+      case "warning-study" -> {
+        int seeds = args.length > 3 ? Integer.parseInt(args[3]) : 6;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        long first = args.length > 5 ? Long.parseLong(args[5]) : 1;
+        double[] deltas = args.length > 6 ? Arrays.stream(args[6].split(","))
+            .mapToDouble(Double::parseDouble).toArray()
+            : new double[] {TransferConfig.defaults().warningDelta()};
+        List<Long> seedList = new ArrayList<>();
+        for (long s = first; s < first + seeds; s++) {
+          seedList.add(s);
+        }
+        Setup setup = referenceSetup(events, 0.0, drift);
+        TransferConfig base = setup.transfer();
+        List<Arm> arms = new ArrayList<>(List.of(
+            new Arm("no action", Mode.NO_TRANSFER, base),
+            new Arm("transfer, no warning detector", Mode.TRANSFER, base.withWarning(0, false))));
+        for (double d : deltas) {
+          arms.add(new Arm("transfer, warning delta " + d, Mode.TRANSFER,
+              base.withWarning(d, true)));
+        }
+        arms.add(new Arm("transfer, warning delta " + deltas[0] + ", no boost on its promotion",
+            Mode.TRANSFER, base.withWarning(deltas[0], false)));
+        System.out.print(studyTable(drift.overEvents() == 0 ? "abrupt" : "gradual",
+            study(setup, arms, seedList, threads)));
+      }
       default -> throw new IllegalArgumentException("argument 1: expected detectors-stationary,"
-          + " detectors-drift, recovery or study, got '" + what + "'");
+          + " detectors-drift, recovery, study, warnings-stationary, warnings-drift,"
+          + " warnings-cost or warning-study, got '" + what + "'");
     }
   }
 }

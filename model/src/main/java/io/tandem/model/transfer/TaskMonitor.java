@@ -3,6 +3,7 @@ package io.tandem.model.transfer;
 import io.tandem.model.TaskKind;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.drift.Adwin;
+import io.tandem.model.drift.AdwinConfig;
 import io.tandem.model.drift.DriftDetector;
 import io.tandem.model.loss.Losses;
 import java.io.DataInputStream;
@@ -32,8 +33,20 @@ final class TaskMonitor {
 
   private static final double LABEL_CLAMP = 1e-4;
 
+  /** What one observed value set off. */
+  enum Outcome {
+    /** Nothing. */
+    NONE,
+    /** The warning detector alarmed (and the drift detector did not). */
+    WARNING,
+    /** The drift detector alarmed. */
+    DRIFT
+  }
+
   final TaskSpec task;
   final DriftDetector detector;
+  /** The warning detector, or null when {@code warningDelta} is 0. */
+  final Adwin warning;
   private final DetectorKind kind;
   private final DriftSignal signal;
 
@@ -42,17 +55,31 @@ final class TaskMonitor {
   long alarms;
   long promotions;
   long rollbacks;
+  long warningWarmupLeft;
+  long warnings;
   private double recentLoss = Double.NaN;
   private double recentLabel = Double.NaN;
   private double reference = Double.NaN;
   private double recentSignal = Double.NaN;
 
   TaskMonitor(TaskSpec task, DetectorKind kind, DriftSignal signal, long warmupEvents) {
+    this(task, kind, signal, warmupEvents, 0.0);
+  }
+
+  /**
+   * A watch with a warning detector of ADWIN delta {@code warningDelta} (0 = none; also none
+   * without a drift detector, {@link DetectorKind#NONE}).
+   */
+  TaskMonitor(TaskSpec task, DetectorKind kind, DriftSignal signal, long warmupEvents,
+      double warningDelta) {
     this.task = task;
     this.kind = kind;
     this.signal = signal;
     this.detector = kind.create();
+    this.warning = warningDelta > 0 && detector != null
+        ? new Adwin(AdwinConfig.defaults().withDelta(warningDelta)) : null;
     this.warmupLeft = warmupEvents;
+    this.warningWarmupLeft = warmupEvents;
   }
 
   /**
@@ -62,31 +89,57 @@ final class TaskMonitor {
    * @return whether the detector alarmed on this value
    */
   boolean observe(double score, double label, boolean paused) {
+    return observe(score, label, paused, true) == Outcome.DRIFT;
+  }
+
+  /**
+   * Observes one prequential outcome: counts it, updates the averages, feeds the drift detector
+   * unless warming up or {@code driftPaused}, and the warning detector unless it is warming up or
+   * {@code warningPaused}.
+   *
+   * @return what the value set off (DRIFT when both alarmed)
+   */
+  Outcome observe(double score, double label, boolean driftPaused, boolean warningPaused) {
     taskEvents++;
     double loss = Losses.loss(task, score, label);
     double value = signalValue(loss, score, label);
     recentLoss = average(recentLoss, loss);
     recentLabel = average(recentLabel, Losses.normalise(task, label));
+    boolean watchDrift = detector != null && !driftPaused && warmupLeft == 0;
+    boolean watchWarning = warning != null && !warningPaused && warningWarmupLeft == 0;
     if (warmupLeft > 0) {
       warmupLeft--;
-      return false;
     }
-    if (detector == null || paused) {
-      return false;
+    if (warningWarmupLeft > 0) {
+      warningWarmupLeft--;
+    }
+    if (!watchDrift && !watchWarning) {
+      return Outcome.NONE;
     }
     double input = kind.needsUnitInterval() ? Math.min(1.0, Math.max(0.0, value)) : value;
     recentSignal = Double.isNaN(recentSignal) ? input
         : recentSignal + (input - recentSignal) / DIRECTION_SPAN;
-    double windowMean = detector instanceof Adwin adwin ? adwin.estimation() : Double.NaN;
-    detector.update(input);
-    if (!detector.driftDetected()) {
+    boolean drift = watchDrift && alarmed(detector, input);
+    boolean warned = watchWarning && alarmed(warning, input);
+    if (drift) {
+      alarms++;
+      return Outcome.DRIFT;
+    }
+    if (warned) {
+      warnings++;
+      return Outcome.WARNING;
+    }
+    return Outcome.NONE;
+  }
+
+  /** Feeds {@code d}; whether it alarmed, an ADWIN cut counting only on a rise (class comment). */
+  private boolean alarmed(DriftDetector d, double input) {
+    double windowMean = d instanceof Adwin adwin ? adwin.estimation() : Double.NaN;
+    d.update(input);
+    if (!d.driftDetected()) {
       return false;
     }
-    if (detector instanceof Adwin && !(recentSignal > windowMean)) {
-      return false;
-    }
-    alarms++;
-    return true;
+    return !(d instanceof Adwin) || recentSignal > windowMean;
   }
 
   /** The signal of {@link DriftSignal} for one event; updates the detrending reference. */
@@ -122,12 +175,21 @@ final class TaskMonitor {
     };
   }
 
-  /** Restarts the watch after a transfer decision: detector forgotten, warm-up again. */
+  /** Restarts the watch after a transfer decision: both detectors forgotten, warm-up again. */
   void restart(long warmupEvents) {
     if (detector != null) {
       detector.reset();
     }
     warmupLeft = warmupEvents;
+    restartWarning(warmupEvents);
+  }
+
+  /** Restarts only the warning detector (forgotten, warm-up again); the drift detector goes on. */
+  void restartWarning(long warmupEvents) {
+    if (warning != null) {
+      warning.reset();
+    }
+    warningWarmupLeft = warmupEvents;
   }
 
   /** Mean loss over about the last {@link #RECENT_SPAN} events (NaN before any). */
@@ -170,9 +232,20 @@ final class TaskMonitor {
     byte[] state = detector == null ? new byte[0] : detector.exportState();
     out.writeInt(state.length);
     out.write(state);
+    out.writeLong(warningWarmupLeft);
+    out.writeLong(warnings);
+    out.writeDouble(warning == null ? 0.0 : warning.config().delta());
+    byte[] warningState = warning == null ? new byte[0] : warning.exportState();
+    out.writeInt(warningState.length);
+    out.write(warningState);
   }
 
-  void read(DataInputStream in) throws IOException {
+  /**
+   * Reads what {@link #write} wrote; {@code version} is the controller state's format version
+   * (before 3 there is no warning part: the warning detector then starts fresh, warming up as long
+   * as the drift detector still does).
+   */
+  void read(DataInputStream in, int version) throws IOException {
     String name = in.readUTF();
     if (!name.equals(task.name())) {
       throw new IllegalArgumentException("transfer state: task '" + name
@@ -195,6 +268,30 @@ final class TaskMonitor {
     in.readFully(state);
     if (detector != null) {
       detector.importState(state);
+    }
+    if (version < 3) {
+      warningWarmupLeft = warmupLeft;
+      return;
+    }
+    warningWarmupLeft = in.readLong();
+    warnings = in.readLong();
+    double writtenDelta = in.readDouble();
+    int warningLength = in.readInt();
+    if (warningLength < 0 || warningLength > 1 << 20) {
+      throw new IllegalArgumentException("transfer state: warning detector state length "
+          + warningLength);
+    }
+    byte[] warningState = new byte[warningLength];
+    in.readFully(warningState);
+    if (warning == null) {
+      return;
+    }
+    if (writtenDelta == warning.config().delta() && warningLength > 0) {
+      warning.importState(warningState);
+    } else {
+      // Written without a warning detector or with another delta (a changed setting): this
+      // one starts fresh and warms up as a new watch would.
+      warningWarmupLeft = Math.max(warningWarmupLeft, warmupLeft);
     }
   }
 

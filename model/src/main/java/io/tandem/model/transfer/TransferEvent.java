@@ -22,10 +22,23 @@ import java.util.Objects;
  * @param candidateLoss the candidate's mean loss over the shadow span (PROMOTED, ROLLED_BACK);
  *     null for DRIFT_DETECTED and STARTED
  * @param modelVersion the model's version after the batch
+ * @param trigger what started it: {@link Trigger#NEW_TASK} exactly for an onboarding; for a
+ *     transfer, the drift detector's alarm or the warning detector's; not null
  */
 public record TransferEvent(Kind kind, String task, Action action, String detector,
     long detectedAtTaskEvent, List<SourceTask> sources, String metric, double incumbentLoss,
-    Double candidateLoss, long modelVersion) {
+    Double candidateLoss, long modelVersion, Trigger trigger) {
+
+  /**
+   * An event whose trigger follows from its action: {@link Trigger#NEW_TASK} for an onboarding,
+   * {@link Trigger#DRIFT} for a transfer (the form before warning-started candidates existed).
+   */
+  public TransferEvent(Kind kind, String task, Action action, String detector,
+      long detectedAtTaskEvent, List<SourceTask> sources, String metric, double incumbentLoss,
+      Double candidateLoss, long modelVersion) {
+    this(kind, task, action, detector, detectedAtTaskEvent, sources, metric, incumbentLoss,
+        candidateLoss, modelVersion, action == Action.ONBOARD ? Trigger.NEW_TASK : Trigger.DRIFT);
+  }
 
   /** What happened. */
   public enum Kind {
@@ -45,6 +58,19 @@ public record TransferEvent(Kind kind, String task, Action action, String detect
     TRANSFER,
     /** Onboarding of a task added at runtime ({@link TaskOnboarding}). */
     ONBOARD
+  }
+
+  /** What started a candidate. */
+  public enum Trigger {
+    /** The task's drift detector alarmed. */
+    DRIFT,
+    /**
+     * The task's more sensitive warning detector alarmed ({@link TransferConfig#warningDelta()}):
+     * the candidate runs in shadow without any unguarded boost.
+     */
+    DRIFT_WARNING,
+    /** A task added at runtime is onboarded. */
+    NEW_TASK
   }
 
   /**
@@ -67,6 +93,11 @@ public record TransferEvent(Kind kind, String task, Action action, String detect
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(trigger, "trigger");
+    if ((action == Action.ONBOARD) != (trigger == Trigger.NEW_TASK)) {
+      throw new IllegalArgumentException("trigger: must be NEW_TASK exactly for an ONBOARD"
+          + " action, got " + trigger + " for " + action);
+    }
     sources = List.copyOf(Objects.requireNonNull(sources, "sources"));
     if ((kind == Kind.PROMOTED || kind == Kind.ROLLED_BACK) != (candidateLoss != null)) {
       throw new IllegalArgumentException("candidateLoss: must be set exactly for PROMOTED and"

@@ -1,6 +1,7 @@
 /**
  * Drift-triggered transfer between the tasks of one {@link io.tandem.model.MultiTaskModel}: a
- * per-task drift watch over a normalised prequential signal, candidates (by default the incumbent
+ * per-task drift watch over a normalised prequential signal (a drift detector and, optionally, a
+ * more sensitive warning detector that starts the guarded candidate early), candidates (by default the incumbent
  * plus a task-specific embedding residual, {@link io.tandem.model.transfer.CandidateInit#RESIDUAL};
  * or towers warm-started from the most related tasks), and a shadow guard that promotes a
  * candidate only if it beat the

@@ -8,31 +8,13 @@ import io.tandem.model.MultiTaskModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DriftTransferControllerTest {
 
-  /** A controller that only acts when told to (no detector), with a short shadow span. */
-  private static final TransferConfig MANUAL = TransferConfig.defaults()
-      .withDetector(DetectorKind.NONE).withWarmupEvents(0).withShadowEvents(300);
-
-  /** Predicts, then lets the controller learn; returns the events. */
-  private static List<TransferEvent> step(MultiTaskModel model,
-      DriftTransferController controller, List<LabelledExample> batch) {
-    return controller.learn(batch, model.predict(TransferStreams.examples(batch)));
-  }
-
-  private static List<TransferEvent> run(MultiTaskModel model,
-      DriftTransferController controller, List<List<LabelledExample>> batches) {
-    List<TransferEvent> out = new ArrayList<>();
-    for (List<LabelledExample> batch : batches) {
-      out.addAll(step(model, controller, batch));
-    }
-    return out;
-  }
+  private static final TransferConfig MANUAL = TransferStreams.MANUAL;
 
   @Test
   void shouldChooseNoSourcesWhenNoTaskHasPositiveAffinity() {
@@ -84,27 +66,15 @@ class DriftTransferControllerTest {
   void shouldRollBackAClearlyWorseCandidateAndLeaveTheIncumbentUntouched() {
     // Given a trained model and its identical twin, and a candidate that is a fresh tower (the
     // tower-only recipe: the re-learning boost, which a rollback does not undo, is off)
-    List<List<LabelledExample>> warm = TransferStreams.batches(TransferStreams.TWO, 5, 80, 32,
-        -1);
-    List<List<LabelledExample>> next = TransferStreams.batches(TransferStreams.TWO, 6, 30, 32,
-        -1);
-    MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
-    MultiTaskModel twin = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
-    for (List<LabelledExample> batch : warm) {
-      model.learn(batch);
-      twin.learn(batch);
-    }
+    TransferStreams.Twins twins = TransferStreams.warmTwins();
+    MultiTaskModel model = twins.model();
     DriftTransferController controller = new DriftTransferController(model,
         MANUAL.withCandidateInit(CandidateInit.RESET).withBoost(1.0, 0)
             .withRelearning(1.0, 1.0, 0));
     controller.startTransfer("a");
 
     // When the shadow span passes
-    List<TransferEvent> events = new ArrayList<>();
-    for (List<LabelledExample> batch : next) {
-      events.addAll(step(model, controller, batch));
-      twin.learn(batch);
-    }
+    List<TransferEvent> events = twins.runBoth(controller);
 
     // Then the candidate lost and was rolled back
     assertThat(events).hasSize(1);
@@ -114,10 +84,10 @@ class DriftTransferControllerTest {
     assertThat(model.shadowTask()).isNull();
     assertThat(controller.watches().get(0).rollbacks()).isEqualTo(1);
     // and the incumbent learned exactly as if there had been no shadow
-    List<LabelledExample> probe = next.get(0);
+    List<LabelledExample> probe = twins.next().get(0);
     assertThat(model.predict(TransferStreams.examples(probe)))
-        .isEqualTo(twin.predict(TransferStreams.examples(probe)));
-    assertThat(model.exportDense()).isEqualTo(twin.exportDense());
+        .isEqualTo(twins.twin().predict(TransferStreams.examples(probe)));
+    assertThat(model.exportDense()).isEqualTo(twins.twin().exportDense());
   }
 
   @Test
@@ -137,7 +107,7 @@ class DriftTransferControllerTest {
     // When the transfer starts and its shadow span passes
     controller.startTransfer("a");
     String started = model.relearningTask();
-    List<TransferEvent> events = run(model, controller,
+    List<TransferEvent> events = TransferStreams.run(model, controller,
         TransferStreams.batches(TransferStreams.TWO, 6, 30, 32, -1));
 
     // Then the boost started with it and outlives the rollback (it is not the guard's to undo)
@@ -158,11 +128,11 @@ class DriftTransferControllerTest {
     MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
     DriftTransferController controller = new DriftTransferController(model,
         MANUAL.withCandidateInit(CandidateInit.RESET).withBoost(10.0, 1_000));
-    List<TransferEvent> events = run(model, controller, batches.subList(0, 80));
+    List<TransferEvent> events = TransferStreams.run(model, controller, batches.subList(0, 80));
 
     // When a candidate starts at the reversal and the shadow span passes
     controller.startTransfer("a");
-    events.addAll(run(model, controller, batches.subList(80, 100)));
+    events.addAll(TransferStreams.run(model, controller, batches.subList(80, 100)));
 
     // Then the candidate, free of the old concept, won and serves
     assertThat(events).extracting(TransferEvent::kind)
@@ -184,7 +154,7 @@ class DriftTransferControllerTest {
         TransferConfig.defaults().withWarmupEvents(500).withShadowEvents(300));
 
     // When the stream runs
-    List<TransferEvent> events = run(model, controller, batches);
+    List<TransferEvent> events = TransferStreams.run(model, controller, batches);
 
     // Then a's drift is detected after the reversal (a's 1,280th event), a transfer starts and
     // is decided
@@ -210,9 +180,9 @@ class DriftTransferControllerTest {
     TransferConfig config = MANUAL.withBoost(4.0, 500).withLossWeightBoost(2.0);
     MultiTaskModel straight = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
     DriftTransferController straightController = new DriftTransferController(straight, config);
-    run(straight, straightController, batches.subList(0, 40));
+    TransferStreams.run(straight, straightController, batches.subList(0, 40));
     straightController.startTransfer("a");
-    run(straight, straightController, batches.subList(40, 45));
+    TransferStreams.run(straight, straightController, batches.subList(40, 45));
 
     ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
     straight.writeSnapshot(snapshot);
@@ -223,8 +193,8 @@ class DriftTransferControllerTest {
     restoredController.importState(controllerState);
 
     // When both continue over the rest of the shadow span and beyond
-    List<TransferEvent> a = run(straight, straightController, batches.subList(45, 70));
-    List<TransferEvent> b = run(restored, restoredController, batches.subList(45, 70));
+    List<TransferEvent> a = TransferStreams.run(straight, straightController, batches.subList(45, 70));
+    List<TransferEvent> b = TransferStreams.run(restored, restoredController, batches.subList(45, 70));
 
     // Then they decide identically and end bit-identical
     assertThat(a).isNotEmpty();
@@ -253,7 +223,7 @@ class DriftTransferControllerTest {
         .get(0);
 
     // Then learning says what is wrong
-    assertThatThrownBy(() -> step(restored, fresh, batch))
+    assertThatThrownBy(() -> TransferStreams.step(restored, fresh, batch))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("restore both states together");
   }
@@ -301,7 +271,7 @@ class DriftTransferControllerTest {
     DriftTransferController controller = new DriftTransferController(model,
         TransferConfig.defaults().withWarmupEvents(100));
 
-    run(model, controller, TransferStreams.batches(TransferStreams.TWO, 2, 3, 20, -1));
+    TransferStreams.run(model, controller, TransferStreams.batches(TransferStreams.TWO, 2, 3, 20, -1));
 
     assertThat(controller.watches()).containsExactly(
         new TaskWatch("a", "adwin", 30, 70, false, 0, 0, 0),

@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class ResidualCandidateTest {
 
-  /** A controller that only acts when told to (no detector), with a short shadow span. */
-  private static final TransferConfig MANUAL = TransferConfig.defaults()
-      .withDetector(DetectorKind.NONE).withWarmupEvents(0).withShadowEvents(300)
+  /** A manual controller with the residual candidate and without the re-learning boost. */
+  private static final TransferConfig MANUAL = TransferStreams.MANUAL
       .withCandidateInit(CandidateInit.RESIDUAL).withRelearning(1.0, 1.0, 0);
 
   /** The residual rows' learning rate in these tests. */
@@ -239,26 +237,15 @@ class ResidualCandidateTest {
   void theGuardShouldRollBackAResidualThatHurtsAndEndExactlyAsNoTransfer() {
     // Given a stationary stream (nothing to re-learn) and a residual learning at rate 10 (200x
     // the embedding rate), which fits noise; the twin takes no action
-    List<List<LabelledExample>> warm = TransferStreams.batches(TransferStreams.TWO, 5, 80, 32,
-        -1);
-    List<List<LabelledExample>> next = TransferStreams.batches(TransferStreams.TWO, 6, 30, 32,
-        -1);
-    MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
-    MultiTaskModel twin = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
-    for (List<LabelledExample> batch : warm) {
-      model.learn(batch);
-      twin.learn(batch);
-    }
+    TransferStreams.Twins twins = TransferStreams.warmTwins();
+    MultiTaskModel model = twins.model();
+    MultiTaskModel twin = twins.twin();
     DriftTransferController controller = new DriftTransferController(model,
         MANUAL.withResidualLearningRate(10.0));
     controller.startTransfer("a");
 
     // When the shadow span passes
-    List<TransferEvent> events = new ArrayList<>();
-    for (List<LabelledExample> batch : next) {
-      events.addAll(controller.learn(batch, model.predict(TransferStreams.examples(batch))));
-      twin.learn(batch);
-    }
+    List<TransferEvent> events = twins.runBoth(controller);
 
     // Then the guard saw the candidate lose and dropped it: the model ends exactly as the twin
     assertThat(events).extracting(TransferEvent::kind)

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class TaskMonitorTest {
@@ -24,6 +25,56 @@ class TaskMonitorTest {
       alarms += monitor.observe(score, 1.0, false) ? 1 : 0;
     }
     return alarms;
+  }
+
+  /**
+   * Feeds a click stream scored 0.2 whose click rate is 0.2 for 3,000 events and then ramps
+   * linearly to 0.6 over 6,000 (seeded); returns the event index of the first outcome of each
+   * kind (-1 if none) and counts outcomes before the ramp in slot 2.
+   */
+  private static long[] rampOutcomes(TaskMonitor monitor) {
+    SplittableRandom random = new SplittableRandom(3);
+    long[] first = {-1, -1, 0};
+    for (int i = 0; i < 12_000; i++) {
+      double rate = 0.2 + 0.4 * Math.min(1.0, Math.max(0.0, (i - 3_000) / 6_000.0));
+      TaskMonitor.Outcome outcome = monitor.observe(0.2, random.nextDouble() < rate ? 1 : 0,
+          false, false);
+      if (outcome == TaskMonitor.Outcome.NONE) {
+        continue;
+      }
+      if (i < 3_000) {
+        first[2]++;
+      }
+      int slot = outcome == TaskMonitor.Outcome.WARNING ? 0 : 1;
+      if (first[slot] < 0) {
+        first[slot] = i;
+      }
+      if (outcome == TaskMonitor.Outcome.WARNING) {
+        monitor.restartWarning(0);
+      }
+    }
+    return first;
+  }
+
+  @Test
+  void aWarningDetectorShouldFireBeforeTheDriftDetectorOnAGradualRise() {
+    // Given a watch with a warning detector (delta 0.1) and one without
+    TaskMonitor warned = new TaskMonitor(CLICK, DetectorKind.ADWIN, DriftSignal.RAW_LOSS, 0,
+        0.1);
+    TaskMonitor plain = new TaskMonitor(CLICK, DetectorKind.ADWIN, DriftSignal.RAW_LOSS, 0);
+
+    // When both see the same gradual rise of the loss
+    long[] w = rampOutcomes(warned);
+    long[] p = rampOutcomes(plain);
+
+    // Then nothing fired before the rise; the warning came first, the drift alarm at the same
+    // event as without a warning detector (the drift detector is untouched by it)
+    assertThat(w[2]).isZero();
+    assertThat(w[0]).isGreaterThan(3_000);
+    assertThat(w[1]).isGreaterThan(w[0]).isEqualTo(p[1]);
+    assertThat(p[0]).isEqualTo(-1);
+    assertThat(warned.warnings).isPositive();
+    assertThat(plain.warnings).isZero();
   }
 
   @Test
@@ -137,7 +188,7 @@ class TaskMonitorTest {
         100);
     try (DataInputStream in = new DataInputStream(
         new ByteArrayInputStream(bytes.toByteArray()))) {
-      restored.read(in);
+      restored.read(in, DriftTransferController.STATE_VERSION);
     }
 
     // When both see the same continuation

@@ -3,13 +3,15 @@ package io.tandem.model.transfer;
 import io.tandem.model.Example;
 import io.tandem.model.LabelledExample;
 import io.tandem.model.ModelConfig;
+import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Small seeded streams for the transfer tests: 40 users, 30 items, binary tasks. Task {@code a}
+ * The transfer tests' fixture: small seeded streams, a small model, a manual controller setting,
+ * and a trained model with its identical twin. Streams: 40 users, 30 items, binary tasks. Task {@code a}
  * clicks with probability 0.9 for even users and 0.1 for odd ones; {@code b} has the same labels
  * as {@code a} (a perfectly related task); {@code c} clicks with 0.9 for even items (unrelated).
  * With {@code flipAt >= 0}, task {@code a}'s probabilities are reversed from that event on (an
@@ -32,7 +34,64 @@ final class TransferStreams {
       .withExperts(2, 16).withTowerSize(8).withAffinity(0.1, 64)
       .withOptimizer(ModelConfig.OptimizerKind.ADAGRAD, 0.05, 0.01).withSeed(7);
 
+  /**
+   * A controller that only acts when told to ({@link DriftTransferController#startTransfer}; no
+   * detector, so no warning detector either), without warm-up, with a 300-event shadow span.
+   */
+  static final TransferConfig MANUAL = TransferConfig.defaults()
+      .withDetector(DetectorKind.NONE).withWarmupEvents(0).withShadowEvents(300);
+
   private TransferStreams() {}
+
+  /**
+   * A model and its identical twin, both trained on the same 80 batches of 32 events over
+   * {@link #TWO} (seed 5, no drift), and the next 30 batches (seed 6, no drift): a stationary
+   * stream on which a candidate has nothing to re-learn.
+   *
+   * @param model the model a test drives (e.g. with a controller)
+   * @param twin the model that takes no action, to compare with
+   * @param next the batches after the warm-up
+   */
+  record Twins(MultiTaskModel model, MultiTaskModel twin, List<List<LabelledExample>> next) {
+
+    /** Feeds every batch of {@link #next} to {@code controller} (over {@link #model}) and to the
+     * twin; returns the controller's events. */
+    List<TransferEvent> runBoth(DriftTransferController controller) {
+      List<TransferEvent> events = new ArrayList<>();
+      for (List<LabelledExample> batch : next) {
+        events.addAll(step(model, controller, batch));
+        twin.learn(batch);
+      }
+      return events;
+    }
+  }
+
+  /** See {@link Twins}. */
+  static Twins warmTwins() {
+    MultiTaskModel model = MultiTaskModel.create(SMALL, TWO);
+    MultiTaskModel twin = MultiTaskModel.create(SMALL, TWO);
+    for (List<LabelledExample> batch : batches(TWO, 5, 80, 32, -1)) {
+      model.learn(batch);
+      twin.learn(batch);
+    }
+    return new Twins(model, twin, batches(TWO, 6, 30, 32, -1));
+  }
+
+  /** Predicts the batch (the published scores), then lets the controller learn it. */
+  static List<TransferEvent> step(MultiTaskModel model, DriftTransferController controller,
+      List<LabelledExample> batch) {
+    return controller.learn(batch, model.predict(examples(batch)));
+  }
+
+  /** {@link #step} over every batch; all events in order. */
+  static List<TransferEvent> run(MultiTaskModel model, DriftTransferController controller,
+      List<List<LabelledExample>> batches) {
+    List<TransferEvent> out = new ArrayList<>();
+    for (List<LabelledExample> batch : batches) {
+      out.addAll(step(model, controller, batch));
+    }
+    return out;
+  }
 
   /** {@code count} batches of {@code size} events over {@code tasks}. */
   static List<List<LabelledExample>> batches(List<TaskSpec> tasks, long seed, int count,

@@ -79,6 +79,7 @@ public final class TandemConfig {
   private final TransferConfig transfer;
   private final Duration snapshotInterval;
   private final SyncConfig sync;
+  private final CheckpointConfig checkpoint;
 
   private TandemConfig(Map<String, String> userValues) {
     this.userValues = Collections.unmodifiableMap(new TreeMap<>(userValues));
@@ -128,6 +129,9 @@ public final class TandemConfig {
     this.sync = new SyncConfig(
         Duration.ofMillis((Long) fixed.get(TandemConfigDef.SYNC_INTERVAL_MS)),
         (Double) fixed.get(TandemConfigDef.SYNC_MIXING_RATE));
+    this.checkpoint = new CheckpointConfig(
+        Duration.ofMillis((Long) fixed.get(TandemConfigDef.LEARNER_CHECKPOINT_INTERVAL_MS)),
+        (Long) fixed.get(TandemConfigDef.LEARNER_CHECKPOINT_MAX_LOG_EVENTS));
     validateKafkaKeys();
   }
 
@@ -268,6 +272,14 @@ public final class TandemConfig {
   }
 
   /**
+   * How often each learner checkpoints its model ({@code learner.checkpoint.interval.ms},
+   * {@code learner.checkpoint.max.log.events}; see {@link CheckpointConfig}).
+   */
+  public CheckpointConfig checkpoint() {
+    return checkpoint;
+  }
+
+  /**
    * Replica sync between stream tasks ({@code sync.interval.ms}, {@code sync.mixing.rate}; see
    * {@link SyncConfig}); off when the interval is zero.
    */
@@ -300,7 +312,9 @@ public final class TandemConfig {
             (Double) fixed.get(TandemConfigDef.TRANSFER_RELEARN_SHARED_BOOST),
             (Long) fixed.get(TandemConfigDef.TRANSFER_RELEARN_EVENTS))
         .withResidualLearningRate((Double) fixed.get(TandemConfigDef.TRANSFER_RESIDUAL_RATE))
-        .withOnboardEvents((Integer) fixed.get(TandemConfigDef.TRANSFER_ONBOARD_EVENTS));
+        .withOnboardEvents((Integer) fixed.get(TandemConfigDef.TRANSFER_ONBOARD_EVENTS))
+        .withWarning((Double) fixed.get(TandemConfigDef.DRIFT_WARNING_DELTA),
+            (Boolean) fixed.get(TandemConfigDef.TRANSFER_WARNING_RELEARN));
   }
 
   /** The constant spelled {@code label} (already validated by the ConfigDef). */

@@ -78,6 +78,11 @@ public final class TandemConfigDef {
   public static final String LEARNER_BATCH_LINGER_MS = "learner.batch.linger.ms";
   /** Key: how often each stream task publishes its model snapshot; 0 = never. */
   public static final String LEARNER_SNAPSHOT_INTERVAL_MS = "learner.snapshot.interval.ms";
+  /** Key: time between two full checkpoints of a learner's model; 0 = at every commit, no log. */
+  public static final String LEARNER_CHECKPOINT_INTERVAL_MS = "learner.checkpoint.interval.ms";
+  /** Key: logged events since the last checkpoint that force one at the next commit. */
+  public static final String LEARNER_CHECKPOINT_MAX_LOG_EVENTS =
+      "learner.checkpoint.max.log.events";
   /** HTTP bind address. */
   public static final String HTTP_BIND = "http.bind";
   /** HTTP port. */
@@ -92,6 +97,10 @@ public final class TandemConfigDef {
   public static final String DRIFT_SIGNAL = "drift.signal";
   /** Key: task events without alarms after a start and after each transfer decision. */
   public static final String DRIFT_WARMUP_EVENTS = "drift.warmup.events";
+  /** Key: ADWIN delta of each task's warning detector (0 = none). */
+  public static final String DRIFT_WARNING_DELTA = "drift.warning.delta";
+  /** Key: whether promoting a warning-started candidate starts the re-learning boost. */
+  public static final String TRANSFER_WARNING_RELEARN = "transfer.warning.relearn";
   /** Key: whether a drift alarm starts a transfer. */
   public static final String TRANSFER_ENABLED = "transfer.enabled";
   /** Key: task events a transfer candidate runs in shadow before the guard decides. */
@@ -237,6 +246,15 @@ public final class TandemConfigDef {
             Importance.LOW, "How often (ms) each stream task publishes its model snapshot on"
                 + " topics.model for serving-only instances (tandem run creates that topic; where"
                 + " topics are managed by hand, create it compacted or set 0); 0 = never.")
+        .define(LEARNER_CHECKPOINT_INTERVAL_MS, Type.LONG, 30_000L, Range.between(0, 3_600_000),
+            Importance.LOW, "Time (ms) between two full checkpoints (dense blob and changed"
+                + " embedding rows) of each stream task's model; in between, a commit writes only"
+                + " the micro-batches learned since the previous commit to the log store, and a"
+                + " restore re-learns them after loading the checkpoint. 0 = a checkpoint at every"
+                + " commit and no log.")
+        .define(LEARNER_CHECKPOINT_MAX_LOG_EVENTS, Type.LONG, 50_000L,
+            Range.between(1, 100_000_000), Importance.LOW, "Logged events since the last"
+                + " checkpoint that force one at the next commit: bounds what a restore re-learns.")
         .define(SYNC_INTERVAL_MS, Type.LONG, 0L, Range.between(0, 86_400_000), Importance.MEDIUM,
             "How often (ms) each stream task publishes its dense parameters on topics.model-sync"
                 + " (if it learned since) and mixes in the mean of the other stream tasks' newer"
@@ -265,6 +283,13 @@ public final class TandemConfigDef {
         .define(DRIFT_WARMUP_EVENTS, Type.LONG, TRANSFER_DEFAULTS.warmupEvents(), Range.atLeast(0),
             Importance.LOW, "Task events after a start and after each transfer decision during which"
                 + " a task's detector cannot alarm.")
+        .define(DRIFT_WARNING_DELTA, Type.DOUBLE, TRANSFER_DEFAULTS.warningDelta(),
+            Range.between(0.0, 0.999), Importance.LOW, "ADWIN delta of each task's warning"
+                + " detector, a second, more sensitive detector over the same signal (larger than"
+                + " the drift detector's 0.002): its alarm starts the transfer candidate in shadow"
+                + " early, without the re-learning boost, and the guard decides as for a drift"
+                + " (published with detector adwin-warning and trigger drift_warning). 0 = no"
+                + " warning detector.")
         .define(TRANSFER_ENABLED, Type.BOOLEAN, TRANSFER_DEFAULTS.transferEnabled(),
             Importance.MEDIUM, "Whether a drift alarm starts a transfer (false: alarms are only"
                 + " counted and logged).")
@@ -310,7 +335,11 @@ public final class TandemConfigDef {
             Range.atLeast(1), Importance.LOW, "Onboarding of a task declared on topics.tasks:"
                 + " its events collected before a candidate warm-started from the most related"
                 + " task is built, and then the events that candidate runs in shadow before the"
-                + " guard decides (needs a drift watch: drift.detector other than none).");
+                + " guard decides (needs a drift watch: drift.detector other than none).")
+        .define(TRANSFER_WARNING_RELEARN, Type.BOOLEAN, TRANSFER_DEFAULTS.warningRelearn(),
+            Importance.LOW, "Whether the promotion of a warning-started candidate (the guard's"
+                + " evidence that the task changed) starts the re-learning boost"
+                + " (transfer.relearn.*), as a drift alarm does.");
   }
 
   /** The configuration spelling of an enum constant: lowercase, '_' as '-'. */

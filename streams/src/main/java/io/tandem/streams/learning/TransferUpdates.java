@@ -58,8 +58,16 @@ public final class TransferUpdates {
         + decision.json();
     return Optional.of(new TransferUpdate(id, event.task(),
         onboard ? TransferUpdate.Action.ONBOARD : TransferUpdate.Action.TRANSFER,
-        onboard ? TransferUpdate.Trigger.NEW_TASK : TransferUpdate.Trigger.DRIFT,
+        trigger(event.trigger()),
         event.detector(), event.detectedAtTaskEvent(), sources, decision, event.metric(),
         event.incumbentLoss(), event.candidateLoss(), event.modelVersion(), ts));
+  }
+
+  private static TransferUpdate.Trigger trigger(TransferEvent.Trigger trigger) {
+    return switch (trigger) {
+      case DRIFT -> TransferUpdate.Trigger.DRIFT;
+      case DRIFT_WARNING -> TransferUpdate.Trigger.DRIFT_WARNING;
+      case NEW_TASK -> TransferUpdate.Trigger.NEW_TASK;
+    };
   }
 }

@@ -2,6 +2,7 @@ package io.tandem.streams.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.model.transfer.DriftTransferController;
 import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.Codecs;
 import io.tandem.schemas.Decoded;
@@ -68,6 +69,32 @@ class TransferUpdatesTest {
     assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"decision\":\"rolled_back\"",
         "\"candidate_metric\":0.35", "\"trigger\":\"drift\"");
     assertThat(decoded).isEqualTo(new Decoded.Valid<>(rolledBack));
+  }
+
+  @Test
+  void shouldPublishAWarningStartedCandidateAsADriftWarningTheSchemaAccepts() {
+    // Given a candidate started by the warning detector and its rollback
+    TransferEvent started = new TransferEvent(TransferEvent.Kind.STARTED, "ctr",
+        TransferEvent.Action.TRANSFER, DriftTransferController.WARNING_DETECTOR, 1_234, SOURCES,
+        "logloss", 0.31, null, 77, TransferEvent.Trigger.DRIFT_WARNING);
+    TransferEvent rolledBack = new TransferEvent(TransferEvent.Kind.ROLLED_BACK, "ctr",
+        TransferEvent.Action.TRANSFER, DriftTransferController.WARNING_DETECTOR, 1_234, SOURCES,
+        "logloss", 0.31, 0.33, 80, TransferEvent.Trigger.DRIFT_WARNING);
+    JsonCodec<TransferUpdate> codec = Codecs.transferUpdates();
+
+    // When both are turned into updates and encoded
+    TransferUpdate start = TransferUpdates.of(started, "0_1", 5).orElseThrow();
+    TransferUpdate decision = TransferUpdates.of(rolledBack, "0_1", 9).orElseThrow();
+    byte[] json = codec.encode(decision);
+
+    // Then both carry the warning trigger and detector, and the contract schema accepts them
+    assertThat(start.trigger()).isEqualTo(TransferUpdate.Trigger.DRIFT_WARNING);
+    assertThat(start.detector()).isEqualTo("adwin-warning");
+    assertThat(start.action()).isEqualTo(TransferUpdate.Action.TRANSFER);
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .contains("\"trigger\":\"drift_warning\"", "\"decision\":\"rolled_back\"");
+    assertThat(codec.decode(json)).isEqualTo(new Decoded.Valid<>(decision));
+    assertThat(codec.decode(codec.encode(start))).isEqualTo(new Decoded.Valid<>(start));
   }
 
   @Test

@@ -91,7 +91,10 @@ class DriftTransferIT {
     TransferUpdate decision = decoded.get(1);
     assertThat(started.task()).isEqualTo(StreamGenerator.CTR);
     assertThat(started.decision()).isEqualTo(TransferUpdate.Decision.STARTED);
-    assertThat(started.trigger()).isEqualTo(TransferUpdate.Trigger.DRIFT);
+    // The warning detector (drift.warning.delta) may start the candidate before the drift alarm
+    // (measured with tandem learn's batching: warning at ctr event 26,811, alarm at 26,850).
+    assertThat(started.trigger()).isIn(TransferUpdate.Trigger.DRIFT,
+        TransferUpdate.Trigger.DRIFT_WARNING);
     assertThat(started.detectedAtEvent()).as("detected after the drift (ctr event %d)",
         ctrBeforeDrift).isGreaterThan(ctrBeforeDrift);
     assertThat(decision.task()).isEqualTo(StreamGenerator.CTR);
