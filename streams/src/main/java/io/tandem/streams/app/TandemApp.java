@@ -81,9 +81,9 @@ public final class TandemApp implements AutoCloseable {
   /**
    * Record cache of the state stores unless configured ({@code statestore.cache.max.bytes}):
    * 64 MiB, room for the dense blobs (about 1.2 MB each for the default model) that every stream
-   * task writes just before a commit, so they reach RocksDB and the changelog in the commit's
-   * flush rather than through evictions. (The blobs and rows are written once per commit anyway,
-   * see {@code ModelStores}; the rows store has no cache.)
+   * task writes just before a commit that checkpoints, so they reach RocksDB and the changelog in
+   * the commit's flush rather than through evictions. (Blobs and rows are written once per
+   * checkpoint anyway, see {@code ModelStores}; the rows and batch-log stores have no cache.)
    */
   public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 

@@ -8,12 +8,11 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * Actions to run, per stream task, just before that task's state is committed.
  *
- * <p>The learning processor registers "write what changed" here ({@link CommitWriter}: rows,
- * dense blob, pending events); the {@link SaveOnCommitStore}s wrapping both model stores run it
- * when Kafka Streams flushes their caches on the way to a commit, so each changed row and the
- * blob are serialised once per commit instead of after every micro-batch, and still land in the
- * same commit (and, under {@code exactly_once_v2}, the same transaction) as the predictions and
- * the input offsets.
+ * <p>The learning processor registers "write what changed" here ({@link CommitWriter}: the
+ * pending events, the log truncation and, when due, a checkpoint); the {@link SaveOnCommitStore}
+ * wrapping the dense model store runs it once per commit, when Kafka Streams flushes that store's
+ * cache on the way to the commit, so what it writes lands in the same commit (and, under
+ * {@code exactly_once_v2}, the same transaction) as the predictions and the input offsets.
  *
  * <p>Thread-safety: registration and lookup are safe from any thread; each action runs on the
  * stream thread that commits its task (the thread that registered it).

@@ -4,71 +4,158 @@ import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
+import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.tasks.ModelShape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Writes one learner's model into its {@link ModelStores} just before each commit (the learner's
- * {@link BeforeCommitHooks before-commit action}): the embedding rows changed since the last
- * write, the events still buffered ({@link ModelStores#PENDING_KEY}, or its deletion when none
- * are) if the buffer changed, and, if a batch was learned or the dense part changed otherwise,
- * the dense blob with the drift watch's state and, for a model grown by runtime-declared tasks,
- * its shape ({@link ModelShape#STORE_KEY}).
+ * Keeps one learner's model in its {@link ModelStores} as a checkpoint plus a batch log.
  *
- * <p>Equivalence: writing the rows here rather than after each batch leaves the stores, at every
- * commit, with exactly the entries that writing after each batch would have left (a row's last
- * value wins either way; an evicted row is deleted either way), and a commit is the only point at
- * which the stores are read back (restore). What changes is the cost: a row touched by several
- * batches between two commits is serialised and put once.
+ * <p>The log: every micro-batch the model learns is put into {@link ModelStores#LOG_STORE} at
+ * once ({@link #logBatch}, one {@link BatchLog} entry, ~60 bytes per event), so the commit that
+ * includes the batch's input offsets also includes the batch. The checkpoint: the embedding rows
+ * changed since the previous checkpoint, the dense blob with the drift watch's state, the grown
+ * shape ({@link ModelShape#STORE_KEY}) of a model grown by runtime-declared tasks, and last the
+ * {@link Checkpoint} mark (the first log sequence number not contained), written by the
+ * before-commit action ({@link #beforeCommit}) only when one is due: when
+ * {@link CheckpointConfig#interval()} has passed since the previous one and something was
+ * learned, when the log holds {@link CheckpointConfig#maxLogEvents()} events, or when the model
+ * changed in a way the log does not record ({@link #checkpointRequired}: a task grown in, a
+ * replica-sync mix or a followed promotion, a discarded candidate). A restore loads the
+ * checkpoint and re-learns the log from the mark on ({@link ModelStores#replay}); learning being
+ * deterministic, the result is bit for bit the model that never stopped.
  *
- * <p>Idempotent: a second call without changes in between writes nothing (both model stores run
- * the action, see {@link SaveOnCommitStore}). Not thread-safe: the stream thread only; the model
- * is read under the trainer's lock, so serving threads may predict meanwhile.
+ * <p>Truncation is one commit late: the entries a checkpoint covers are deleted by the action of
+ * a later commit, the first after the learner did anything (so the checkpoint's own commit has
+ * completed, even if Kafka Streams ran the action twice in it), when the checkpoint is durable
+ * (under {@code at_least_once} the stores' changelog topics are not written atomically, so
+ * deleting them in the checkpoint's own commit could lose both if that commit fails half-way).
+ * Until then a restore skips them by their sequence number. With a zero interval every commit checkpoints and nothing is logged: the
+ * layout before the log existed.
+ *
+ * <p>The buffered events ({@link ModelStores#PENDING_KEY}) are written at every commit in which
+ * they changed, so every event whose offset a commit includes is either learned (logged or
+ * checkpointed) or stored as pending in that commit.
+ *
+ * <p>Call order: {@link #resume} once after the replay, then any of {@link #logBatch},
+ * {@link #pendingChanged}, {@link #checkpointRequired}, {@link #saveRows} from the learner, and
+ * {@link #beforeCommit} exactly once per commit. Not thread-safe: the stream thread only; the
+ * model is read under the trainer's lock, so serving threads may predict meanwhile.
  */
 final class CommitWriter {
 
   private final KeyValueStore<String, byte[]> dense;
   private final KeyValueStore<Bytes, byte[]> rows;
+  private final KeyValueStore<Bytes, byte[]> log;
   private final JsonCodec<LabelledEvent> eventCodec;
   private final int configuredTasks;
-  private boolean denseChanged;
+  private final CheckpointConfig policy;
+  private final LongSupplier clockMs;
+
+  private long nextSequence;
+  private long logStart;
+  private long truncateBelow;
+  private final List<Long> discard = new ArrayList<>();
+  private long loggedEvents;
+  private long lastCheckpointMs;
+  private boolean learned;
+  private boolean required;
   private boolean pendingChanged;
+  private boolean activeSinceCheckpoint;
+  private long checkpoints;
 
   /**
    * @param dense the store {@link ModelStores#DENSE_STORE}
    * @param rows the store {@link ModelStores#ROWS_STORE}
+   * @param log the store {@link ModelStores#LOG_STORE}
    * @param eventCodec encodes the buffered events
    * @param configuredTasks how many tasks the configuration declares (more in the model: it grew,
    *     and its shape is stored)
+   * @param policy when to checkpoint
+   * @param clockMs wall-clock time in milliseconds (the processor context's)
    */
   CommitWriter(KeyValueStore<String, byte[]> dense, KeyValueStore<Bytes, byte[]> rows,
-      JsonCodec<LabelledEvent> eventCodec, int configuredTasks) {
+      KeyValueStore<Bytes, byte[]> log, JsonCodec<LabelledEvent> eventCodec,
+      int configuredTasks, CheckpointConfig policy, LongSupplier clockMs) {
     this.dense = Objects.requireNonNull(dense, "dense");
     this.rows = Objects.requireNonNull(rows, "rows");
+    this.log = Objects.requireNonNull(log, "log");
     this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
     this.configuredTasks = configuredTasks;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+    this.lastCheckpointMs = clockMs.getAsLong();
   }
 
-  /** Notes that the dense part changed (a batch learned, a sync mix, a grown model). */
-  void denseChanged() {
-    denseChanged = true;
+  /**
+   * Continues the log where the restore left it: numbering after the last replayed entry; the
+   * entries the checkpoint already covered, and those the replay discarded, deleted at the next
+   * commit; a checkpoint at the next commit if the replay was not clean.
+   */
+  void resume(ModelStores.Replayed replayed) {
+    nextSequence = replayed.nextSequence();
+    logStart = replayed.firstSequence();
+    truncateBelow = replayed.checkpointSequence();
+    discard.addAll(replayed.discarded());
+    loggedEvents = replayed.events();
+    learned = replayed.batches() > 0;
+    required |= !replayed.clean();
+    activeSinceCheckpoint = true;
+  }
+
+  /**
+   * Records a batch the model has just learned: a log entry now (so it is in the same commit as
+   * its input offsets), or, without a log, a checkpoint at the next commit.
+   *
+   * @param events the batch, in the order it was learned
+   * @param versionAfter the model version after learning it
+   * @param eventsAfter the events the model had learned after it
+   */
+  void logBatch(List<LabelledEvent> events, long versionAfter, long eventsAfter) {
+    learned = true;
+    activeSinceCheckpoint = true;
+    if (!policy.logging()) {
+      return;
+    }
+    BatchLog.Entry entry = new BatchLog.Entry(nextSequence, versionAfter, eventsAfter, events);
+    log.put(Bytes.wrap(BatchLog.key(nextSequence)), BatchLog.encode(entry));
+    nextSequence++;
+    loggedEvents += events.size();
+  }
+
+  /**
+   * Notes a change of the model that the log does not record (a grown task, a sync mix, a
+   * followed promotion, a discarded candidate): the next commit checkpoints.
+   */
+  void checkpointRequired() {
+    required = true;
   }
 
   /** Notes that the buffered events changed (an event added, a batch taken). */
   void pendingChanged() {
     pendingChanged = true;
+    activeSinceCheckpoint = true;
+  }
+
+  /** Checkpoints written so far by this writer. */
+  long checkpoints() {
+    return checkpoints;
   }
 
   /**
    * Puts the rows changed since the last call (drained under the trainer's lock) into the rows
    * store. The learner calls it before its model is replaced by a grown one, which does not know
-   * what the old one changed; {@link #beforeCommit} calls it at every commit.
+   * what the old one changed (a checkpoint follows at the next commit); every checkpoint calls it.
    */
   void saveRows(PrequentialTrainer trainer, MultiTaskModel model) {
     Map<RowKey, byte[]> dirty;
@@ -82,7 +169,9 @@ final class CommitWriter {
   }
 
   /**
-   * The before-commit action: writes what changed since the last call.
+   * The before-commit action: writes the buffered events if they changed, deletes the log
+   * entries the previous call's checkpoint covered, and checkpoints if one is due. A call with
+   * nothing learned or changed since the previous one writes nothing else.
    *
    * @param trainer the learner's trainer (its lock guards the model)
    * @param model the learner's current model
@@ -90,7 +179,6 @@ final class CommitWriter {
    */
   void beforeCommit(PrequentialTrainer trainer, MultiTaskModel model,
       List<PendingEvents.Entry> pending) {
-    saveRows(trainer, model);
     if (pendingChanged) {
       if (pending.isEmpty()) {
         dense.delete(ModelStores.PENDING_KEY);
@@ -99,15 +187,48 @@ final class CommitWriter {
       }
       pendingChanged = false;
     }
-    if (!denseChanged) {
+    truncate();
+    long now = clockMs.getAsLong();
+    boolean due = required || learned && (!policy.logging()
+        || loggedEvents >= policy.maxLogEvents()
+        || now - lastCheckpointMs >= policy.interval().toMillis());
+    if (due) {
+      checkpoint(trainer, model);
+      lastCheckpointMs = now;
+    }
+  }
+
+  /** Deletes the entries below the last durable checkpoint's mark and those discarded. */
+  private void truncate() {
+    for (long sequence : discard) {
+      log.delete(Bytes.wrap(BatchLog.key(sequence)));
+    }
+    discard.clear();
+    if (truncateBelow <= logStart || !activeSinceCheckpoint) {
       return;
     }
+    List<Bytes> covered = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = log.range(Bytes.wrap(BatchLog.key(logStart)),
+        Bytes.wrap(BatchLog.key(truncateBelow - 1)))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        covered.add(entry.key);
+      }
+    }
+    covered.forEach(log::delete);
+    logStart = truncateBelow;
+  }
+
+  private void checkpoint(PrequentialTrainer trainer, MultiTaskModel model) {
+    saveRows(trainer, model);
     byte[] blob;
     Optional<byte[]> watch;
+    Checkpoint mark;
     trainer.lock().lock();
     try {
       blob = model.exportDense();
       watch = trainer.exportWatchState();
+      mark = new Checkpoint(nextSequence, model.version(), model.events());
     } finally {
       trainer.lock().unlock();
     }
@@ -116,6 +237,12 @@ final class CommitWriter {
     if (model.tasks().size() > configuredTasks) {
       dense.put(ModelShape.STORE_KEY, ModelShape.encode(model));
     }
-    denseChanged = false;
+    dense.put(ModelStores.CHECKPOINT_KEY, mark.encode());
+    truncateBelow = nextSequence;
+    activeSinceCheckpoint = false;
+    loggedEvents = 0;
+    learned = false;
+    required = false;
+    checkpoints++;
   }
 }

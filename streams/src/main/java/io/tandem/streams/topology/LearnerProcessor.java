@@ -12,6 +12,7 @@ import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
+import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.config.SyncConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.metrics.TandemMeters;
@@ -42,10 +43,15 @@ import org.slf4j.LoggerFactory;
  * is flushed; a request is answered from the current model and forwarded immediately. A flush:
  * predict the batch (one {@link io.tandem.schemas.PredictionSource#EVENT} prediction per event,
  * forwarded with the event's record timestamp), learn, publish what the drift watch did
- * ({@link TransferPublisher}). The model's stores are written once per commit, just before it
- * ({@link CommitWriter}, run by {@link BeforeCommitHooks}): the rows changed since the last commit,
- * the dense blob and the events still buffered ({@link ModelStores#PENDING_KEY}), so every event
- * whose offset a commit includes is either learned in that commit's model or stored with it.
+ * ({@link TransferPublisher}), and log the batch ({@link CommitWriter#logBatch}). The model's
+ * stores hold a checkpoint plus a batch log ({@link ModelStores}): each learned batch goes into
+ * the log at once; just before each commit ({@link CommitWriter}, run by
+ * {@link BeforeCommitHooks}) the events still buffered ({@link ModelStores#PENDING_KEY}) are
+ * written, and, every {@code learner.checkpoint.interval.ms}, a checkpoint (rows changed since
+ * the previous one, the dense blob), so every event whose offset a commit includes is either
+ * learned in that commit's model (checkpointed or logged) or stored with it. {@link #init}
+ * restores the checkpoint and re-learns the logged batches without publishing their predictions
+ * again.
  * Every {@code learner.snapshot.interval.ms} a wall-clock punctuator publishes the model's
  * snapshot ({@link SnapshotPublisher}). {@link #close} unregisters the model and the hook.
  *
@@ -75,6 +81,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final Runnable saveOnCommit = this::beforeCommit;
   private final SyncConfig sync;
   private final DynamicTaskCatalog catalog;
+  private final CheckpointConfig checkpoint;
 
   private final List<PendingEvents.Entry> buffer = new ArrayList<>();
   private KeyValueStore<String, byte[]> denseStore;
@@ -96,7 +103,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
       MeterRegistry meters, TransferConfig transfer, Duration snapshotInterval,
-      BeforeCommitHooks hooks, SyncConfig sync, DynamicTaskCatalog catalog) {
+      BeforeCommitHooks hooks, SyncConfig sync, DynamicTaskCatalog catalog,
+      CheckpointConfig checkpoint) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -109,6 +117,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.hooks = Objects.requireNonNull(hooks, "hooks");
     this.sync = Objects.requireNonNull(sync, "sync");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
   }
 
   @Override
@@ -116,20 +125,28 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     super.init(context);
     denseStore = context.getStateStore(ModelStores.DENSE_STORE);
     KeyValueStore<Bytes, byte[]> rowsStore = context.getStateStore(ModelStores.ROWS_STORE);
-    commits = new CommitWriter(denseStore, rowsStore, eventCodec, tasks.size());
+    KeyValueStore<Bytes, byte[]> logStore = context.getStateStore(ModelStores.LOG_STORE);
+    commits = new CommitWriter(denseStore, rowsStore, logStore, eventCodec, tasks.size(),
+        checkpoint, context::currentSystemTimeMs);
     model = createModel();
     ModelStores.restore(model, denseStore, rowsStore);
-    model.drainDirtyRows();
+    model.forgetDirtyRows();
+    boolean discarded = false;
     if (transfer.detector() == DetectorKind.NONE && model.shadowTask() != null) {
       // Stored while drift was watched; nothing would ever decide it now: the incumbent stays.
       LOG.info("stream task {}: drift watch off, discarding the transfer candidate for task '{}'",
           context.taskId(), model.shadowTask());
       model.discardShadow();
+      discarded = true;
     }
     trainer = transfer.detector() == DetectorKind.NONE
         ? new PrequentialTrainer(model)
         : PrequentialTrainer.watched(model, transfer, PrequentialTrainer.DEFAULT_METRICS_WINDOW);
     ModelStores.restoreWatch(trainer, denseStore);
+    replayLog(logStore);
+    if (discarded) {
+      commits.checkpointRequired();
+    }
     counters = new TaskCounters(meters);
     tasks.forEach(counters::register);
     growth = new TaskGrowth(catalog, meters, models, counters, context.taskId().toString());
@@ -155,7 +172,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
       syncStep = new ReplicaSyncStep(context, sync, meters, tasks);
       context.schedule(sync.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
         if (syncStep.tick(now, trainer, model)) {
-          commits.denseChanged();
+          commits.checkpointRequired();
         }
       });
     }
@@ -200,7 +217,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
     long start = System.nanoTime();
     PrequentialTrainer.BatchResult result = trainer.predictThenLearn(events);
-    commits.denseChanged();
+    commits.logBatch(events, result.versionAfter(), model.events());
     trainTime.record(Duration.ofNanos(System.nanoTime() - start));
     for (int i = 0; i < buffer.size(); i++) {
       Prediction p = result.predictions().get(i);
@@ -238,7 +255,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private void growForDeclaredTasks() {
     growth.grow(trainer, model, old -> commits.saveRows(trainer, old)).ifPresent(grown -> {
       model = grown;
-      commits.denseChanged();
+      commits.checkpointRequired();
       models.unregister(live);
       live = LiveModel.of(live.id(), live.partition(), trainer, model);
       models.register(live);
@@ -255,6 +272,23 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     hooks.unregister(context().taskId(), saveOnCommit);
     if (live != null) {
       models.unregister(live);
+    }
+  }
+
+  /**
+   * Re-learns the batches logged since the checkpoint (their predictions and transfer updates
+   * were published when they were first learned, so nothing is forwarded) and continues the log.
+   */
+  private void replayLog(KeyValueStore<Bytes, byte[]> logStore) {
+    long start = System.nanoTime();
+    ModelStores.Replayed replayed = ModelStores.replay(trainer, model, denseStore, logStore,
+        context().taskId().toString());
+    commits.resume(replayed);
+    if (replayed.batches() > 0 || !replayed.clean()) {
+      LOG.info("stream task {}: re-learned {} logged batches ({} events) after the checkpoint in"
+          + " {} ms, model version {}{}", context().taskId(), replayed.batches(),
+          replayed.events(), (System.nanoTime() - start) / 1_000_000, model.version(),
+          replayed.clean() ? "" : " (not clean: see the warnings above; checkpointing)");
     }
   }
 

@@ -5,6 +5,7 @@ import io.tandem.model.ModelConfig;
 import io.tandem.model.TaskSpec;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
+import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.config.SyncConfig;
 import io.tandem.streams.tasks.DynamicTaskCatalog;
 import io.tandem.model.transfer.TransferConfig;
@@ -31,11 +32,12 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final BeforeCommitHooks hooks = new BeforeCommitHooks();
   private final SyncConfig sync;
   private final DynamicTaskCatalog catalog;
+  private final CheckpointConfig checkpoint;
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
       JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters,
       TransferConfig transfer, Duration snapshotInterval, SyncConfig sync,
-      DynamicTaskCatalog catalog) {
+      DynamicTaskCatalog catalog, CheckpointConfig checkpoint) {
     this.modelConfig = modelConfig;
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -47,19 +49,21 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     this.snapshotInterval = snapshotInterval;
     this.sync = sync;
     this.catalog = catalog;
+    this.checkpoint = checkpoint;
   }
 
   @Override
   public Processor<String, Inbound, String, Outbound> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters, transfer, snapshotInterval, hooks, sync, catalog);
+        meters, transfer, snapshotInterval, hooks, sync, catalog, checkpoint);
   }
 
   @Override
   public Set<StoreBuilder<?>> stores() {
     Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
-    stores.add(ModelStores.rows(hooks));
+    stores.add(ModelStores.rows());
     stores.add(ModelStores.dense(hooks));
+    stores.add(ModelStores.log());
     return stores;
   }
 }

@@ -3,6 +3,8 @@ package io.tandem.streams.topology;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
 import io.tandem.streams.learning.PrequentialTrainer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,9 +14,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The state stores that hold a stream task's model, their names and their layout.
+ * The state stores that hold a stream task's model, their names and their layout: a checkpoint
+ * (rows and dense blob) plus a log of the micro-batches learned since.
  *
  * <ul>
  *   <li>{@link #ROWS_STORE}: one entry per embedding row; key {@link RowKey#toBytes()}, value the
@@ -23,28 +28,35 @@ import org.apache.kafka.streams.state.Stores;
  *       replays only changed rows.
  *   <li>{@link #DENSE_STORE}: key {@link #DENSE_KEY}, value {@link MultiTaskModel#exportDense()}
  *       (dense parameters, optimizer and weighting state, a transfer candidate in shadow,
- *       counters, version); and, when drift is watched, key {@link #WATCH_KEY}, value the drift
- *       watch's state ({@link PrequentialTrainer#exportWatchState()}).
+ *       counters, version); when drift is watched, key {@link #WATCH_KEY}, value the drift
+ *       watch's state ({@link PrequentialTrainer#exportWatchState()}); and key
+ *       {@link #CHECKPOINT_KEY}, the {@link Checkpoint} mark: which log entries the checkpoint
+ *       contains.
+ *   <li>{@link #LOG_STORE}: one entry per micro-batch learned since the checkpoint
+ *       ({@link BatchLog}: key the sequence number, value the events), in learning order.
  *   <li>{@link #DENSE_STORE} also holds, under key {@link #PENDING_KEY}, the events buffered for
  *       the next micro-batch at the moment of a commit ({@link PendingEvents} format), and no such
  *       entry when none are: an event whose offset is committed before its batch is learned is
  *       thus committed with the model, so a crash or rebalance between commit and batch neither
  *       loses nor repeats it.
  * </ul>
- * Both are persistent (RocksDB) and changelogged (compacted topics
- * {@code <application.id>-<store>-changelog}); the dense store is cached. Everything is written
- * once per commit, by the {@link BeforeCommitHooks before-commit action} the learner registers
- * ({@link CommitWriter}) and the {@link SaveOnCommitStore}s around both stores run: the rows
- * changed since the last commit (each once, however many batches touched it), the dense blob
- * (about 1 MB, whose serialisation costs more than half a 64-event training step) and the pending
- * events. At every commit the stores therefore hold exactly what writing after each batch would
- * have left in them, and a restore only ever starts from a commit. The saving: a row touched by k
- * batches between two commits is serialised and put once, not k times (in a profile of {@code
- * TopologyThroughput}, rows written after every batch plus the commit's flush took about 14% of
- * the stream thread; the whole commit now about 8%). Under {@code exactly_once_v2} store
- * updates, predictions and input offsets commit in one transaction.
+ * All are persistent (RocksDB) and changelogged (compacted topics
+ * {@code <application.id>-<store>-changelog}); the dense store is cached, the others are not.
+ * Writing ({@link CommitWriter}): each learned batch goes into the log at once (about 60 bytes per
+ * event); the rows changed since the last checkpoint (each once, however many batches touched
+ * it), the dense blob (about 1.2 MB) and the mark only every
+ * {@code learner.checkpoint.interval.ms} (or after {@code learner.checkpoint.max.log.events}
+ * events, or after a change the log does not record), by the {@link BeforeCommitHooks
+ * before-commit action} that the {@link SaveOnCommitStore} around the dense store runs. Reading
+ * ({@link #restore}, then {@link #replay}): the checkpoint, then the log entries from the mark on,
+ * re-learned in order; learning is deterministic, so the model is bit for bit the one that never
+ * stopped (with replica sync on, each mix forces a checkpoint, so this holds there too). Under
+ * {@code exactly_once_v2} the log, the checkpoint, the predictions and the input offsets commit
+ * in one transaction.
  */
 public final class ModelStores {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelStores.class);
 
   /** Name of the embedding-row store. */
   public static final String ROWS_STORE = "tandem-model-rows";
@@ -63,6 +75,14 @@ public final class ModelStores {
    * (absent when none were).
    */
   public static final String PENDING_KEY = "pending-events";
+  /** Name of the batch-log store. */
+  public static final String LOG_STORE = "tandem-model-log";
+  /**
+   * The key of the {@link Checkpoint} mark in {@link #DENSE_STORE}: written after the blob, the
+   * watch state and the rows of a checkpoint (absent in state written before the log existed:
+   * read as "covers no log entry").
+   */
+  public static final String CHECKPOINT_KEY = "checkpoint";
 
   /**
    * Largest dense blob, in bytes (16 MiB), that the dense store's changelog accepts: the
@@ -87,15 +107,32 @@ public final class ModelStores {
   private ModelStores() {}
 
   /**
-   * The rows store, without a record cache: each changed row is written once per commit anyway,
-   * so a cache would deduplicate nothing and only add a sorted-map insert and a flush per row.
+   * The rows store, without a record cache: each changed row is written once per checkpoint
+   * anyway, so a cache would deduplicate nothing and only add a sorted-map insert and a flush per
+   * row. Uncached, its writes go to the changelog producer at once, so it needs no
+   * {@link SaveOnCommitStore}.
    */
-  static StoreBuilder<KeyValueStore<Bytes, byte[]>> rows(BeforeCommitHooks hooks) {
-    return new SaveOnCommitStore.Builder<>(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROWS_STORE),
-            Serdes.Bytes(), Serdes.ByteArray()), hooks).withCachingDisabled();
+  static StoreBuilder<KeyValueStore<Bytes, byte[]>> rows() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROWS_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
   }
 
+  /**
+   * The batch-log store, without a record cache (each entry is put once and deleted once); its
+   * changelog takes records as large as the dense store's (a batch of {@code learner.batch.size}
+   * events is one record).
+   */
+  static StoreBuilder<KeyValueStore<Bytes, byte[]>> log() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LOG_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled()
+        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            String.valueOf(MAX_DENSE_BYTES + DENSE_RECORD_OVERHEAD)));
+  }
+
+  /**
+   * The dense store, cached, wrapped in a {@link SaveOnCommitStore} whose cache flush runs the
+   * learner's before-commit action once per commit.
+   */
   static StoreBuilder<KeyValueStore<String, byte[]>> dense(BeforeCommitHooks hooks) {
     return new SaveOnCommitStore.Builder<>(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DENSE_STORE),
@@ -151,6 +188,96 @@ public final class ModelStores {
           + DENSE_STORE + " (" + e.getMessage() + "); a changed task list or drift configuration"
           + " needs a new application.id or a reset of the application", e);
     }
+  }
+
+  /**
+   * What {@link #replay} found and did.
+   *
+   * @param checkpointSequence the checkpoint's mark (0 without one): entries below it are
+   *     already in the checkpoint
+   * @param firstSequence the smallest sequence number in the log (the mark if the log is empty)
+   * @param nextSequence the number the next logged batch gets (after every entry found, so a
+   *     new entry never reuses a discarded one's key)
+   * @param batches batches re-learned
+   * @param events events re-learned
+   * @param discarded sequence numbers of entries not re-learned because they did not fit the
+   *     model (to delete)
+   * @param clean whether every entry from the mark on was re-learned, in sequence, reaching the
+   *     version and event count it had recorded
+   */
+  record Replayed(long checkpointSequence, long firstSequence, long nextSequence, int batches,
+      long events, List<Long> discarded, boolean clean) {
+
+    /** Copies the list. */
+    Replayed {
+      discarded = List.copyOf(discarded);
+    }
+  }
+
+  /**
+   * Re-learns the batch log on top of a restored checkpoint ({@link #restore} and
+   * {@link #restoreWatch} first): every entry from the checkpoint's mark on, in sequence order,
+   * through {@code trainer} exactly as it was first learned (predictions made on the way are
+   * dropped: they were published when the batch was first learned). Entries below the mark are
+   * skipped without decoding. An entry that does not fit the model (only possible after an
+   * {@code at_least_once} crash in the middle of a commit) ends the replay: it and every later
+   * entry are returned as discarded, and the replay is not clean; so is one with a gap in the
+   * numbering or a version or event count other than recorded (both logged).
+   *
+   * @throws IncompatibleModelStateException for an entry or mark this version cannot read
+   */
+  static Replayed replay(PrequentialTrainer trainer, MultiTaskModel model,
+      KeyValueStore<String, byte[]> dense, KeyValueStore<Bytes, byte[]> log, String scope) {
+    byte[] stored = dense.get(CHECKPOINT_KEY);
+    long mark = stored == null ? 0 : Checkpoint.decode(stored).nextSequence();
+    long first = -1;
+    long next = mark;
+    int batches = 0;
+    long events = 0;
+    boolean clean = true;
+    List<Long> discarded = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = log.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        long sequence = BatchLog.sequence(kv.key.get());
+        first = first < 0 ? sequence : first;
+        if (sequence < mark) {
+          continue;
+        }
+        if (!discarded.isEmpty()) {
+          discarded.add(sequence);
+          next = sequence + 1;
+          continue;
+        }
+        BatchLog.Entry entry = BatchLog.decode(kv.value);
+        if (sequence != next) {
+          LOG.warn("stream task {}: batch log entry {} follows {}: entries are missing (an"
+              + " at_least_once crash?); re-learning what is there", scope, sequence, next - 1);
+          clean = false;
+        }
+        try {
+          trainer.predictThenLearn(entry.events());
+        } catch (IllegalArgumentException e) {
+          LOG.warn("stream task {}: batch log entry {} does not fit the restored model ({});"
+              + " it and later entries are discarded", scope, sequence, e.getMessage());
+          discarded.add(sequence);
+          next = sequence + 1;
+          clean = false;
+          continue;
+        }
+        if (model.version() != entry.versionAfter() || model.events() != entry.eventsAfter()) {
+          LOG.warn("stream task {}: re-learning batch log entry {} reached version {} and {}"
+              + " events, it recorded {} and {}", scope, sequence, model.version(),
+              model.events(), entry.versionAfter(), entry.eventsAfter());
+          clean = false;
+        }
+        next = sequence + 1;
+        batches++;
+        events += entry.events().size();
+      }
+    }
+    return new Replayed(mark, first < 0 ? mark : Math.min(first, mark), next, batches, events,
+        discarded, clean);
   }
 
   /** Writes the rows changed since the last save (an evicted row, mapped to null, is deleted). */

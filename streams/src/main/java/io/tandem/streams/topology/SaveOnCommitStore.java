@@ -26,10 +26,12 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * integration tests {@code ExactlyOnceRestartIT} and {@code GenerateRunEvaluateIT} fail if a
  * future version stops calling it before committing.
  *
- * <p>Several stores of one task: Kafka Streams flushes a task's stores one after another, so a
- * value that the action puts into a store whose cache was already flushed in this commit would
- * miss it. Every store the action writes is therefore wrapped: the action runs at the first of
- * their flushes, and must be idempotent (at the second, nothing has changed since the first).
+ * <p>Which stores: only a cached store needs the wrapper. A write to an uncached logged store
+ * goes to the changelog producer at once, so the action's writes to the uncached rows and log
+ * stores land in the commit whichever store Kafka Streams flushes first, while a put into the
+ * cached dense store must precede that store's own cache flush. Only the dense store is wrapped,
+ * so the action runs exactly once per commit (which {@link CommitWriter}'s one-commit-late log
+ * truncation relies on).
  *
  * <p>Thread-safety: like any store, used by its stream thread only.
  *

@@ -48,7 +48,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                 └─ other key ─ events-by-user (repartition) ─┤
  * requests topic ─ requests-source ─ requests-decode ─ (same three ways) ─────────────────────┤
  *                                                                                            ▼
- *                            learner (stores tandem-model-rows, tandem-model-dense)
+ *              learner (stores tandem-model-rows, tandem-model-dense, tandem-model-log)
  *                                     ─ predictions-sink ─▶ predictions
  * </pre>
  *
@@ -134,7 +134,8 @@ public final class TandemTopology {
     BranchedKStream<String, Outbound> split = learnerInput
         .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
             config.batchLinger(), eventCodec, models, meters, config.transfer(),
-            config.snapshotInterval(), config.sync(), catalog), Named.as(LEARNER))
+            config.snapshotInterval(), config.sync(), catalog, config.checkpoint()),
+            Named.as(LEARNER))
         .split(Named.as("learner-output-"))
         .branch((key, out) -> out instanceof Outbound.PredictionOut, Branched.as("predictions"))
         .branch((key, out) -> out instanceof Outbound.TransferOut,

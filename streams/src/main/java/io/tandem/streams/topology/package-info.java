@@ -2,7 +2,9 @@
  * Tandem's Kafka Streams topology: {@link io.tandem.streams.topology.TandemTopology#build} wires
  * the sources, the validating decoders and dead-letter routing, the repartitioning of records not
  * keyed by user, and the learning processor with its named state stores
- * ({@link io.tandem.streams.topology.ModelStores}).
+ * ({@link io.tandem.streams.topology.ModelStores}: a checkpoint plus a log of the micro-batches
+ * learned since; {@link io.tandem.streams.topology.BatchLog} and
+ * {@link io.tandem.streams.topology.Checkpoint} are public so tools can read the changelogs).
  *
  * <p>{@link io.tandem.streams.topology.LiveModels} is the read path for everything outside the
  * stream threads (HTTP serving, gauges): it implements the HTTP layer's

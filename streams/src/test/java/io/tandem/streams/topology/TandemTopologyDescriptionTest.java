@@ -35,6 +35,7 @@ class TandemTopologyDescriptionTest {
     assertThat(GOLDEN).exists();
     assertThat(description).isEqualTo(Files.readString(GOLDEN, StandardCharsets.UTF_8));
     assertThat(description).contains(ModelStores.ROWS_STORE, ModelStores.DENSE_STORE,
+        ModelStores.LOG_STORE,
         "events-by-user-repartition",
         "requests-by-user-repartition");
   }

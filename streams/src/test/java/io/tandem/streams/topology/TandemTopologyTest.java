@@ -18,6 +18,7 @@ import io.tandem.streams.app.TandemApp;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
 import io.tandem.streams.learning.Examples;
+import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.metrics.TandemMeters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -246,28 +247,41 @@ class TandemTopologyTest {
   }
 
   @Test
-  void shouldKeepRowsAndTheDenseBlobInTheStoresAndRestoreAnIdenticalModel() {
-    // Given: two learned batches
+  void shouldKeepACheckpointAndABatchLogThatRestoreAnIdenticalModel() {
+    // Given: two learned batches, a checkpoint interval passing, then a third batch
     for (int i = 0; i < 2 * BATCH; i++) {
+      pipeEvent(i);
+    }
+    KeyValueStore<String, byte[]> dense = driver.getKeyValueStore(ModelStores.DENSE_STORE);
+    KeyValueStore<Bytes, byte[]> rows = driver.getKeyValueStore(ModelStores.ROWS_STORE);
+    KeyValueStore<Bytes, byte[]> log = driver.getKeyValueStore(ModelStores.LOG_STORE);
+    assertThat(dense.get(ModelStores.DENSE_KEY)).as("checkpoint before its interval").isNull();
+    assertThat(count(log)).isEqualTo(2);
+    driver.advanceWallClockTime(config.checkpoint().interval());
+    for (int i = 2 * BATCH; i < 3 * BATCH; i++) {
       pipeEvent(i);
     }
     predictions.readRecordsToList();
 
-    // When: a fresh model is rebuilt from the stores
-    KeyValueStore<Bytes, byte[]> rows = driver.getKeyValueStore(ModelStores.ROWS_STORE);
-    KeyValueStore<String, byte[]> dense = driver.getKeyValueStore(ModelStores.DENSE_STORE);
+    // When: a fresh model is rebuilt from the stores: the checkpoint, then the log re-learned
     MultiTaskModel restored = MultiTaskModel.create(TandemTopology.modelConfig(config), tasks());
     boolean found = ModelStores.restore(restored, dense, rows);
+    PrequentialTrainer trainer = new PrequentialTrainer(restored);
+    ModelStores.Replayed replayed = ModelStores.replay(trainer, restored, dense, log, "test");
 
-    // Then: same version, same answers as the live model
+    // Then: the checkpoint holds two batches, the log (truncated) the third; same version, same
+    // answers as the live model
     assertThat(found).isTrue();
-    assertThat(dense.get(ModelStores.DENSE_KEY)).isNotEmpty();
     assertThat(count(rows)).isPositive();
-    assertThat(restored.version()).isEqualTo(2);
+    assertThat(Checkpoint.decode(dense.get(ModelStores.CHECKPOINT_KEY)).version()).isEqualTo(2);
+    assertThat(count(log)).isEqualTo(1);
+    assertThat(replayed.batches()).isEqualTo(1);
+    assertThat(replayed.clean()).isTrue();
+    assertThat(restored.version()).isEqualTo(3);
     requests.pipeInput(bytes("u1"),
         bytes("{\"id\":\"r-9\",\"user\":\"u1\",\"item\":\"i2\",\"ts\":7}"));
     Prediction live = predictions.readValue();
-    assertThat(live.modelVersion()).isEqualTo(2);
+    assertThat(live.modelVersion()).isEqualTo(3);
     assertThat(restored.predict(List.of(Example.of("u1", "i2"))).get(0))
         .isEqualTo(live.scores());
   }
@@ -369,10 +383,11 @@ class TandemTopologyTest {
 
   @Test
   void shouldRefuseToRestoreStateWrittenByAnotherModelConfiguration() {
-    // Given: learned state in the stores
+    // Given: learned state checkpointed in the stores
     for (int i = 0; i < BATCH; i++) {
       pipeEvent(i);
     }
+    driver.advanceWallClockTime(config.checkpoint().interval());
     KeyValueStore<Bytes, byte[]> rows = driver.getKeyValueStore(ModelStores.ROWS_STORE);
     KeyValueStore<String, byte[]> dense = driver.getKeyValueStore(ModelStores.DENSE_STORE);
 
