@@ -49,6 +49,9 @@ public final class SharedKafka {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
+  /** System property naming an already running broker to use instead of the embedded one. */
+  public static final String EXTERNAL_BROKER = "tandem.test.bootstrap.servers";
+
   private static EmbeddedBroker broker;
 
   private SharedKafka() {
@@ -64,9 +67,15 @@ public final class SharedKafka {
     return broker;
   }
 
-  /** The {@code bootstrap.servers} value of the shared broker, e.g. {@code 127.0.0.1:40123}. */
+  /**
+   * The {@code bootstrap.servers} value of the shared broker, e.g. {@code 127.0.0.1:40123}; or,
+   * when the system property {@value #EXTERNAL_BROKER} is set, its value, and no embedded broker
+   * is started (benchmarks point it at a broker in its own process, e.g. {@code tandem broker},
+   * so that the broker's allocation and GC pauses are not charged to the JVM under measurement).
+   */
   public static String bootstrapServers() {
-    return broker().bootstrapServers();
+    String external = System.getProperty(EXTERNAL_BROKER, "");
+    return external.isBlank() ? broker().bootstrapServers() : external;
   }
 
   /** A topic name unique in this JVM: {@code prefix + "-" + random suffix}. */
