@@ -56,7 +56,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.RequestLatency} with
  * {@code OMP_NUM_THREADS=1}; optional arguments: guarantees, comma-separated, and background
- * labelled events per second; any Tandem or Kafka setting as {@code -Dset.KEY=VALUE}.
+ * labelled events per second; any Tandem or Kafka setting as {@code -Dset.KEY=VALUE}. With
+ * {@code -Dtandem.test.bootstrap.servers=HOST:PORT} it uses a broker already running in its own
+ * process (e.g. {@code ./tandem broker}) instead of one in the measured JVM, as in production,
+ * where the broker's allocation and GC pauses are not the application's.
  */
 public final class RequestLatency {
 
