@@ -81,7 +81,7 @@ public final class Codecs {
                     }
                     String problem = task.labelProblem(e.label());
                     return problem == null ? null : new Rejection(RejectionReason.LABEL_OUT_OF_RANGE, problem);
-                }, Codecs::writeEvent);
+                }, Codecs::writeEvent, ContractReaders::labelledEvent);
     }
 
     /** Prediction requests, every listed task checked against {@code tasks}; default size limit. */
@@ -112,7 +112,7 @@ public final class Codecs {
                         }
                     }
                     return null;
-                }, Codecs::writeRequest);
+                }, Codecs::writeRequest, ContractReaders::predictionRequest);
     }
 
     /** Predictions; default size limit. */

@@ -30,12 +30,20 @@ import tools.jackson.databind.json.JsonMapper;
  *       JSON): {@link RejectionReason#MALFORMED_JSON};</li>
  *   <li>the type's pre-compiled JSON Schema (draft 2020-12; records whose shape plainly conforms, see
  *       {@link ConformingShapes}, skip the general validator), then the record's own invariants (e.g. numbers that
- *       overflow to infinity or past a long): {@link RejectionReason#SCHEMA_VIOLATION};</li>
+ *       overflow to infinity or past a long; a value on which the validator itself fails, such as a float
+ *       timestamp beyond a long): {@link RejectionReason#SCHEMA_VIOLATION};</li>
  *   <li>semantic checks against the declared tasks, where the type has them
  *       ({@link RejectionReason#UNKNOWN_TASK}, {@link RejectionReason#LABEL_OUT_OF_RANGE}).</li>
  * </ol>
  * Unknown extra fields are accepted and ignored (not preserved on re-encoding).
- * Instances are immutable and thread-safe; build them with {@link Codecs}.
+ *
+ * <p>Labelled events and prediction requests first try a streaming fast path ({@link StreamingFastPath}): one pass
+ * of Jackson's token parser that builds the plainly valid record without a JSON tree or the validator. It gives
+ * up on anything else, and the steps above then run on the same bytes, so the results (values, reasons and
+ * messages) are those of the steps above in every case; only the speed differs. {@link #withoutFastPath()} gives
+ * the same codec without it.
+ *
+ * <p>Instances are immutable and thread-safe; build them with {@link Codecs}.
  *
  * @param <T> the record type
  */
@@ -55,6 +63,8 @@ public final class JsonCodec<T> {
     private final Function<JsonNode, T> binder;
     private final Function<T, Rejection> semantics;
     private final Function<T, JsonNode> writer;
+    /** The streaming fast path, or null to decode through the tree and validator only. */
+    private final StreamingFastPath<T> fastPath;
 
     /**
      * @param certainlyConforms a sound shortcut: true only for trees that satisfy {@code schema} (they skip the
@@ -62,6 +72,17 @@ public final class JsonCodec<T> {
      */
     JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
               Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer) {
+        this(typeName, schema, maxRecordBytes, certainlyConforms, binder, semantics, writer, null);
+    }
+
+    /**
+     * @param certainlyConforms a sound shortcut, as above
+     * @param fastReader        reads the plainly valid record straight from the tokens (see {@link StreamingReader});
+     *                          null for none
+     */
+    JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
+              Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer,
+              StreamingReader<T> fastReader) {
         if (maxRecordBytes <= 0) {
             throw new IllegalArgumentException("maxRecordBytes: must be > 0, got " + maxRecordBytes);
         }
@@ -72,6 +93,29 @@ public final class JsonCodec<T> {
         this.binder = Objects.requireNonNull(binder);
         this.semantics = Objects.requireNonNull(semantics);
         this.writer = Objects.requireNonNull(writer);
+        this.fastPath = fastReader == null ? null : new StreamingFastPath<>(MAPPER.tokenStreamFactory(), fastReader);
+    }
+
+    private JsonCodec(JsonCodec<T> codec, StreamingFastPath<T> fastPath) {
+        this.typeName = codec.typeName;
+        this.schema = codec.schema;
+        this.maxRecordBytes = codec.maxRecordBytes;
+        this.certainlyConforms = codec.certainlyConforms;
+        this.binder = codec.binder;
+        this.semantics = codec.semantics;
+        this.writer = codec.writer;
+        this.fastPath = fastPath;
+    }
+
+    /**
+     * The same codec without the streaming fast path: every record is parsed into a tree and checked as the class
+     * comment lists. Decodes to the same values and rejections as this codec, more slowly; it is the reference that
+     * tests and benchmarks compare the fast path with.
+     *
+     * @return a codec that never uses the fast path (this codec if it has none)
+     */
+    public JsonCodec<T> withoutFastPath() {
+        return fastPath == null ? this : new JsonCodec<>(this, null);
     }
 
     /** @return the maximum accepted record size in bytes */
@@ -90,6 +134,12 @@ public final class JsonCodec<T> {
         if (bytes.length > maxRecordBytes) {
             return invalid(RejectionReason.TOO_LARGE, "record: must be at most " + maxRecordBytes
                     + " bytes, got " + bytes.length);
+        }
+        if (fastPath != null) {
+            T fast = fastPath.decodeOrNull(bytes);
+            if (fast != null) {
+                return checked(fast);
+            }
         }
         String text;
         try {
@@ -111,7 +161,14 @@ public final class JsonCodec<T> {
             return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, got empty input");
         }
         if (!certainlyConforms.test(node)) {
-            List<Error> errors = schema.validate(node);
+            List<Error> errors;
+            try {
+                errors = schema.validate(node);
+            } catch (RuntimeException e) {
+                // the validator converts some numbers unguarded, e.g. a float beyond a long against "minimum"
+                return invalid(RejectionReason.SCHEMA_VIOLATION, "record: cannot be checked against the "
+                        + typeName + " schema, " + abbreviate(String.valueOf(e.getMessage())));
+            }
             if (!errors.isEmpty()) {
                 return invalid(RejectionReason.SCHEMA_VIOLATION, describe(errors.get(0)));
             }
@@ -122,6 +179,11 @@ public final class JsonCodec<T> {
         } catch (IllegalArgumentException | NullPointerException e) {
             return invalid(RejectionReason.SCHEMA_VIOLATION, e.getMessage());
         }
+        return checked(value);
+    }
+
+    /** The semantic checks of a schema-valid value. */
+    private Decoded<T> checked(T value) {
         Rejection rejection = semantics.apply(value);
         return rejection == null ? new Decoded.Valid<>(value) : new Decoded.Invalid<>(rejection);
     }
@@ -156,7 +218,8 @@ public final class JsonCodec<T> {
 
     @Override
     public String toString() {
-        return "JsonCodec[" + typeName + ", maxRecordBytes=" + maxRecordBytes + "]";
+        return "JsonCodec[" + typeName + ", maxRecordBytes=" + maxRecordBytes
+                + (fastPath == null ? "" : ", streaming fast path") + "]";
     }
 
     private Decoded<T> invalid(RejectionReason reason, String message) {
