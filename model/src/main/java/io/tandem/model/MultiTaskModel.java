@@ -374,15 +374,16 @@ public final class MultiTaskModel implements MultiTaskLearner {
       return predictBatched(batch);
     }
     List<Map<String, Double>> out = new ArrayList<>(batch.size());
+    String[] names = taskNames();
+    double[] scores = new double[taskCount];
     for (int i = 0; i < batch.size(); i++) {
       forwardShared(batch, i);
-      Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
         double z = towers[t].forward(params, shared.output(t), input, 0)
             + residualScore(t, batch.get(i), input);
-        scores.put(tasks.get(t).name(), Losses.score(tasks.get(t), z));
+        scores[t] = Losses.score(tasks.get(t), z);
       }
-      out.add(Collections.unmodifiableMap(scores));
+      out.add(new TaskScores(names, scores));
     }
     return Collections.unmodifiableList(out);
   }
@@ -1786,14 +1787,24 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
     }
     List<Map<String, Double>> out = new ArrayList<>(n);
+    String[] names = taskNames();
+    double[] scores = new double[taskCount];
     for (int e = 0; e < n; e++) {
-      Map<String, Double> scores = new LinkedHashMap<>();
       for (int t = 0; t < taskCount; t++) {
-        scores.put(tasks.get(t).name(), batchScores[t][e]);
+        scores[t] = batchScores[t][e];
       }
-      out.add(Collections.unmodifiableMap(scores));
+      out.add(new TaskScores(names, scores));
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** The task names in model order, for one batch's {@link TaskScores} to share. */
+  private String[] taskNames() {
+    String[] names = new String[taskCount];
+    for (int t = 0; t < taskCount; t++) {
+      names[t] = tasks.get(t).name();
+    }
+    return names;
   }
 
   private void scatterRowGradients() {

@@ -152,6 +152,29 @@ public final class DriftTransferController {
     }
     List<Integer> alarmed = new ArrayList<>();
     List<Integer> warned = new ArrayList<>();
+    observe(batch, scores, alarmed, warned);
+    onboarding.observe(model, batch, scores);
+    model.learn(batch);
+    long version = model.version();
+    if (shadow >= 0 && shadowSeen >= config.shadowEvents()) {
+      out.add(decide(version));
+    }
+    if (shadow < 0) {
+      out.addAll(onboarding.afterLearn(model, version));
+    }
+    if (!alarmed.isEmpty() || !warned.isEmpty()) {
+      react(alarmed, warned, version, out);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Step 2 of {@link #learn}: every labelled (event, task) pair advances that task's monitor, in
+   * event order and, within an event, model task order; collects the tasks whose monitor alarmed
+   * (DRIFT) or warned, each once, in first-alarm order.
+   */
+  private void observe(List<LabelledExample> batch, List<Map<String, Double>> scores,
+      List<Integer> alarmed, List<Integer> warned) {
     for (int i = 0; i < batch.size(); i++) {
       Map<String, Double> labels = batch.get(i).labels();
       for (int t = 0; t < tasks.size(); t++) {
@@ -169,15 +192,15 @@ public final class DriftTransferController {
         }
       }
     }
-    onboarding.observe(model, batch, scores);
-    model.learn(batch);
-    long version = model.version();
-    if (shadow >= 0 && shadowSeen >= config.shadowEvents()) {
-      out.add(decide(version));
-    }
-    if (shadow < 0) {
-      out.addAll(onboarding.afterLearn(model, version));
-    }
+  }
+
+  /**
+   * Steps 5 and 6 of {@link #learn}, after the model learned the batch: reports each alarm and
+   * starts, adopts or replaces candidates (see the class comment). Rare, so kept out of the
+   * per-batch path the JIT compiles hot.
+   */
+  private void react(List<Integer> alarmed, List<Integer> warned, long version,
+      List<TransferEvent> out) {
     for (int t : alarmed) {
       TaskMonitor m = monitors[t];
       out.add(new TransferEvent(TransferEvent.Kind.DRIFT_DETECTED, m.task.name(),
@@ -201,7 +224,6 @@ public final class DriftTransferController {
         out.add(start(t, version, true));
       }
     }
-    return List.copyOf(out);
   }
 
   /** Per task, in the model's task order: the watch's current view. */

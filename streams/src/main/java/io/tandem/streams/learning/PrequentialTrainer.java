@@ -137,15 +137,37 @@ public final class PrequentialTrainer {
    */
   public BatchResult predictThenLearn(List<LabelledEvent> events) {
     Objects.requireNonNull(events, "events");
+    List<LabelledExample> labelled = new ArrayList<>(events.size());
+    for (LabelledEvent event : events) {
+      labelled.add(Examples.labelled(event));
+    }
+    return predictThenLearn(events, labelled);
+  }
+
+  /**
+   * {@link #predictThenLearn(List)} with the events' model inputs already made, so a caller with
+   * a spare thread (the offline replay's decoder) can convert while this one trains.
+   *
+   * @param events validated events, in arrival order; an empty batch predicts and learns nothing
+   * @param labelled {@link Examples#labelled}{@code (events.get(i))} at each index i, same size
+   *     as {@code events}; not copied, not changed
+   * @return as {@link #predictThenLearn(List)}
+   * @throws IllegalArgumentException if the two lists differ in size, or as
+   *     {@link #predictThenLearn(List)}
+   */
+  public BatchResult predictThenLearn(List<LabelledEvent> events, List<LabelledExample> labelled) {
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(labelled, "labelled");
+    if (labelled.size() != events.size()) {
+      throw new IllegalArgumentException("labelled: " + labelled.size() + " examples for "
+          + events.size() + " events; need one per event");
+    }
     if (events.isEmpty()) {
       return new BatchResult(List.of(), List.of(), List.of(), version());
     }
-    List<Example> examples = new ArrayList<>(events.size());
-    List<LabelledExample> labelled = new ArrayList<>(events.size());
-    for (LabelledEvent event : events) {
-      LabelledExample example = Examples.labelled(event);
+    List<Example> examples = new ArrayList<>(labelled.size());
+    for (LabelledExample example : labelled) {
       examples.add(example.example());
-      labelled.add(example);
     }
     lock.lock();
     try {
@@ -158,14 +180,7 @@ public final class PrequentialTrainer {
         Map<String, Double> eventScores = scores.get(i);
         predictions.add(new Prediction(event.id(), PredictionSource.EVENT, event.user(),
             event.item(), eventScores, madeBy, event.ts()));
-        Double score = eventScores.get(event.task());
-        WindowedTaskMetrics window = metrics.get(event.task());
-        if (score == null || window == null) {
-          throw new IllegalArgumentException("event '" + event.id() + "': task '" + event.task()
-              + "' is unknown; this model has tasks " + tasks.keySet());
-        }
-        double loss = window.add(score, event.label());
-        outcomes.add(new Outcome(event.task(), score, event.label(), loss));
+        outcomes.add(outcome(event, eventScores));
       }
       List<TransferEvent> transfers = List.of();
       if (transfer == null) {
@@ -177,6 +192,23 @@ public final class PrequentialTrainer {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Scores one event for its own task into that task's window; the caller holds the lock. */
+  private Outcome outcome(LabelledEvent event, Map<String, Double> eventScores) {
+    Double score = eventScores.get(event.task());
+    WindowedTaskMetrics window = metrics.get(event.task());
+    if (score == null || window == null) {
+      throw unknownTask(event);
+    }
+    double loss = window.add(score, event.label());
+    return new Outcome(event.task(), score, event.label(), loss);
+  }
+
+  // Kept out of the per-event path so the hot method stays small for the JIT.
+  private IllegalArgumentException unknownTask(LabelledEvent event) {
+    return new IllegalArgumentException("event '" + event.id() + "': task '" + event.task()
+        + "' is unknown; this model has tasks " + tasks.keySet());
   }
 
   /**

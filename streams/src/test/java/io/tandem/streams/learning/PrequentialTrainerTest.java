@@ -149,4 +149,38 @@ class PrequentialTrainerTest {
     ids.add(labelled.example().item());
     assertThat(ids).containsExactly("u1", "i1");
   }
+
+  @Test
+  void shouldGiveTheSameResultWhenTheCallerMadeTheExamples() {
+    // Given: two trainers on identical models, one converting events itself
+    PrequentialTrainer converting = new PrequentialTrainer(MultiTaskModel.create(CONFIG, TASKS));
+    PrequentialTrainer given = new PrequentialTrainer(MultiTaskModel.create(CONFIG, TASKS));
+
+    for (int b = 0; b < 3; b++) {
+      List<LabelledEvent> events = batch(10 * b);
+      List<LabelledExample> labelled = events.stream().map(Examples::labelled).toList();
+
+      // When
+      PrequentialTrainer.BatchResult expected = converting.predictThenLearn(events);
+      PrequentialTrainer.BatchResult actual = given.predictThenLearn(events, labelled);
+
+      // Then: same predictions, outcomes and version, batch after batch
+      assertThat(actual).isEqualTo(expected);
+    }
+    assertThat(given.metrics()).isEqualTo(converting.metrics());
+  }
+
+  @Test
+  void shouldRejectExamplesThatDoNotMatchTheEventsOneForOne() {
+    // Given
+    PrequentialTrainer trainer = new PrequentialTrainer(MultiTaskModel.create(CONFIG, TASKS));
+    List<LabelledEvent> events = batch(0);
+    List<LabelledExample> tooFew = events.subList(0, 3).stream().map(Examples::labelled).toList();
+
+    // When / Then: nothing learned
+    assertThatThrownBy(() -> trainer.predictThenLearn(events, tooFew))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("labelled: 3 examples for 4 events");
+    assertThat(trainer.version()).isZero();
+  }
 }
