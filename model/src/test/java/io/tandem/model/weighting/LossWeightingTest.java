@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.tandem.model.TaskSpec;
 import io.tandem.model.loss.Losses;
+import io.tandem.model.nn.NumericGradient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,14 +14,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class LossWeightingTest {
 
-  private static final double STEP = 1e-6;
   private static final double TOLERANCE = 1e-6;
   private static final boolean[] BOTH = {true, true};
 
@@ -46,7 +45,7 @@ class LossWeightingTest {
     // Then dJ/ds_t matches central differences of J
     for (int t = 0; t < 2; t++) {
       double numeric =
-          centralDifference(s, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
+          NumericGradient.at(s, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
       assertThat(analytic[t]).isCloseTo(numeric, within(TOLERANCE));
     }
   }
@@ -63,7 +62,7 @@ class LossWeightingTest {
     // Then the weight the learner puts on task t's loss gradient is dJ/dL_t (central differences)
     for (int t = 0; t < 2; t++) {
       double numeric =
-          centralDifference(losses, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
+          NumericGradient.at(losses, t, () -> UncertaintyWeighting.objective(c, s, losses, BOTH));
       assertThat(w[t]).isCloseTo(numeric, within(TOLERANCE));
     }
   }
@@ -207,13 +206,9 @@ class LossWeightingTest {
 
     // Then the derivative of sum |w_t n_t - target_t| matches central differences
     for (int t = 0; t < 3; t++) {
-      double saved = w[t];
-      w[t] = saved + STEP;
-      double plus = GradNormWeighting.gradNormLoss(w, n, targets);
-      w[t] = saved - STEP;
-      double minus = GradNormWeighting.gradNormLoss(w, n, targets);
-      w[t] = saved;
-      assertThat(analytic[t]).isCloseTo((plus - minus) / (2 * STEP), within(TOLERANCE));
+      double numeric =
+          NumericGradient.at(w, t, () -> GradNormWeighting.gradNormLoss(w, n, targets));
+      assertThat(analytic[t]).isCloseTo(numeric, within(TOLERANCE));
     }
   }
 
@@ -275,19 +270,5 @@ class LossWeightingTest {
       fresh[k].weights(b);
       assertThat(b).as(pairs[k].getClass().getSimpleName()).containsExactly(a);
     }
-  }
-
-  /**
-   * The central difference {@code (f(x + h e_t) - f(x - h e_t)) / 2h} of {@code objective}, which
-   * reads {@code x}, in coordinate {@code t}; {@code x} is restored afterwards.
-   */
-  private static double centralDifference(double[] x, int t, DoubleSupplier objective) {
-    double saved = x[t];
-    x[t] = saved + STEP;
-    double plus = objective.getAsDouble();
-    x[t] = saved - STEP;
-    double minus = objective.getAsDouble();
-    x[t] = saved;
-    return (plus - minus) / (2 * STEP);
   }
 }
