@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -586,35 +587,47 @@ public final class RecoveryExperiment {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: must be >= 1, got " + threads);
     }
+    List<Callable<Result>> jobs = new ArrayList<>();
+    for (Arm arm : arms) {
+      for (long seed : seeds) {
+        Setup run = new Setup(setup.stream().withSeed(seed), setup.model().withSeed(seed),
+            arm.transfer(), setup.batchSize(), setup.window(), setup.tolerance());
+        jobs.add(() -> recover(run, arm.mode()));
+      }
+    }
+    List<Result> results = runAll(jobs, threads, "study");
+    List<ArmResult> out = new ArrayList<>();
+    for (int a = 0; a < arms.size(); a++) {
+      out.add(new ArmResult(arms.get(a), seeds,
+          results.subList(a * seeds.size(), (a + 1) * seeds.size())));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Runs {@code jobs} on {@code threads} threads and returns their results in job order; a job's
+   * runtime exception is rethrown as it is, anything else it throws wrapped.
+   */
+  private static <T> List<T> runAll(List<Callable<T>> jobs, int threads, String what) {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<List<Future<Result>>> futures = new ArrayList<>();
-      for (Arm arm : arms) {
-        List<Future<Result>> row = new ArrayList<>();
-        for (long seed : seeds) {
-          Setup run = new Setup(setup.stream().withSeed(seed), setup.model().withSeed(seed),
-              arm.transfer(), setup.batchSize(), setup.window(), setup.tolerance());
-          row.add(pool.submit(() -> recover(run, arm.mode())));
-        }
-        futures.add(row);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> job : jobs) {
+        futures.add(pool.submit(job));
       }
-      List<ArmResult> out = new ArrayList<>();
-      for (int a = 0; a < arms.size(); a++) {
-        List<Result> runs = new ArrayList<>();
-        for (Future<Result> f : futures.get(a)) {
-          runs.add(f.get());
-        }
-        out.add(new ArmResult(arms.get(a), seeds, runs));
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get());
       }
       return List.copyOf(out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("study: interrupted", e);
+      throw new IllegalStateException(what + ": interrupted", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new IllegalStateException("study: a run failed", e.getCause());
+      throw new IllegalStateException(what + ": a run failed", e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -725,28 +738,11 @@ public final class RecoveryExperiment {
    * thread each, so they share the machine's load alike).
    */
   public static List<ControllerRun> runSideBySide(Setup setup, List<Arm> arms) {
-    ExecutorService pool = Executors.newFixedThreadPool(arms.size());
-    try {
-      List<Future<ControllerRun>> futures = new ArrayList<>();
-      for (Arm arm : arms) {
-        futures.add(pool.submit(() -> runController(setup, arm.label(), arm.transfer())));
-      }
-      List<ControllerRun> out = new ArrayList<>();
-      for (Future<ControllerRun> f : futures) {
-        out.add(f.get());
-      }
-      return List.copyOf(out);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("runSideBySide: interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("runSideBySide: a run failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
+    List<Callable<ControllerRun>> jobs = new ArrayList<>();
+    for (Arm arm : arms) {
+      jobs.add(() -> runController(setup, arm.label(), arm.transfer()));
     }
+    return runAll(jobs, arms.size(), "runSideBySide");
   }
 
   /** A Markdown table of controller runs: candidates by trigger and decision, CPU per event. */
