@@ -250,31 +250,16 @@ public final class Cgc implements SharedPart {
       return;
     }
     ensurePatchCapacity(count);
-    for (int i = 0; i < inputSize; i++) {
-      double[] from = xColumns[i];
-      double[] to = patchInput[i];
-      for (int a = 0; a < count; a++) {
-        to[a] = from[examples[a]];
-      }
-    }
+    ExampleColumns.gather(xColumns, patchInput, inputSize, examples, count);
     forwardInto(params, patchInput, count, patchHidden, patchGate, patchOutput);
-    scatter(patchHidden, hiddenColumns, examples, count);
+    ExampleColumns.scatter(patchHidden, hiddenColumns, examples, count);
     for (int t = 0; t < taskCount; t++) {
-      scatter(patchGate[t], gateColumns[t], examples, count);
-      scatter(patchOutput[t], outputColumns[t], examples, count);
+      ExampleColumns.scatter(patchGate[t], gateColumns[t], examples, count);
+      ExampleColumns.scatter(patchOutput[t], outputColumns[t], examples, count);
     }
   }
 
   /** {@code to[j][examples[a]] = from[j][a]} for every column {@code j} and {@code a < count}. */
-  private static void scatter(double[][] from, double[][] to, int[] examples, int count) {
-    for (int j = 0; j < from.length; j++) {
-      double[] f = from[j];
-      double[] c = to[j];
-      for (int a = 0; a < count; a++) {
-        c[examples[a]] = f[a];
-      }
-    }
-  }
 
   /**
    * The batched forward of {@code n} examples into the given activation buffers (expert outputs,

@@ -142,22 +142,10 @@ public final class SharedBottom implements SharedPart {
       return;
     }
     ensurePatchCapacity(count);
-    for (int i = 0; i < inputSize; i++) {
-      double[] from = xColumns[i];
-      double[] to = patchInput[i];
-      for (int a = 0; a < count; a++) {
-        to[a] = from[examples[a]];
-      }
-    }
+    ExampleColumns.gather(xColumns, patchInput, inputSize, examples, count);
     forwardInto(params, patchInput, count, patchActivations);
     for (int l = 0; l < layers.length; l++) {
-      double[][] from = patchActivations[l];
-      double[][] to = activationColumns[l];
-      for (int j = 0; j < from.length; j++) {
-        for (int a = 0; a < count; a++) {
-          to[j][examples[a]] = from[j][a];
-        }
-      }
+      ExampleColumns.scatter(patchActivations[l], activationColumns[l], examples, count);
     }
   }
 
