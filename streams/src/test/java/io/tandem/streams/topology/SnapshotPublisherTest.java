@@ -66,4 +66,17 @@ class SnapshotPublisherTest {
     assertThat(context.forwarded()).extracting(f -> f.record().timestamp())
         .containsExactly(1_000L, 3_000L);
   }
+
+  @Test
+  void shouldNotPublishAModelThatLearnedNothing() {
+    // Given a fresh model, When the punctuator fires
+    publisher.publish(1_000L, trainer, model);
+
+    // Then nothing is published until it has learned
+    assertThat(context.forwarded()).isEmpty();
+    learnOne();
+    publisher.publish(2_000L, trainer, model);
+    assertThat(context.forwarded()).extracting(f -> f.record().timestamp())
+        .containsExactly(2_000L);
+  }
 }
