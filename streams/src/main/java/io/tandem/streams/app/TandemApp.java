@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
+import io.tandem.model.transfer.DriftTransferController;
 import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.config.TandemConfig;
 import io.tandem.streams.config.TaskSettings;
@@ -256,6 +257,9 @@ public final class TandemApp implements AutoCloseable {
       // sees the first alarm and a scrape always lists them.
       if (config.transfer().detector() != DetectorKind.NONE) {
         TandemMeters.driftDetections(registry, name, config.transfer().detector().label());
+        if (config.transfer().transferEnabled() && config.transfer().warningDelta() > 0) {
+          TandemMeters.driftWarnings(registry, name, DriftTransferController.WARNING_DETECTOR);
+        }
         if (config.transfer().transferEnabled()) {
           for (TransferUpdate.Decision decision : TransferUpdate.Decision.values()) {
             TandemMeters.transferUpdates(registry, name, TransferUpdate.Action.TRANSFER.json(),

@@ -59,6 +59,11 @@ public final class TandemMeters {
   /** Drift alarms raised on a task's loss signal. Tags {@link #TAG_TASK}, {@link #TAG_DETECTOR}. */
   public static final String DRIFT_DETECTIONS = "tandem.drift.detections";
   /**
+   * Warnings of a task's more sensitive warning detector that started a transfer candidate in
+   * shadow. Tags {@link #TAG_TASK}, {@link #TAG_DETECTOR}.
+   */
+  public static final String DRIFT_WARNINGS = "tandem.drift.warnings";
+  /**
    * Transfer updates published (one when a candidate starts, one when the guard decides). Tags
    * {@link #TAG_TASK}, {@link #TAG_ACTION}, {@link #TAG_DECISION}.
    */
@@ -296,6 +301,16 @@ public final class TandemMeters {
     return Counter.builder(DRIFT_DETECTIONS)
         .description("Drift alarms raised on a task's prequential loss signal")
         .baseUnit("alarms")
+        .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
+        .tag(TAG_DETECTOR, Objects.requireNonNull(detector, "detector"))
+        .register(registry);
+  }
+
+  /** The {@link #DRIFT_WARNINGS} counter of one task and warning detector. */
+  public static Counter driftWarnings(MeterRegistry registry, String task, String detector) {
+    return Counter.builder(DRIFT_WARNINGS)
+        .description("Drift warnings that started a transfer candidate in shadow")
+        .baseUnit("warnings")
         .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
         .tag(TAG_DETECTOR, Objects.requireNonNull(detector, "detector"))
         .register(registry);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns what one learner's drift watch did during a batch into output: a drift alarm is counted
- * ({@code tandem.drift.detections}) and logged; a transfer or onboarding step becomes a
+ * ({@code tandem.drift.detections}) and logged; a candidate started by a drift warning is also
+ * counted ({@code tandem.drift.warnings}); a transfer or onboarding step becomes a
  * {@link TransferUpdate} (key = task, {@link Outbound.TransferOut}), counted
  * ({@code tandem.transfer.updates}) and logged. An event without a finite incumbent loss cannot
  * be published (the contract requires one): it is logged instead.
@@ -60,6 +61,10 @@ final class TransferPublisher {
       context.forward(new Record<>(u.task(), new Outbound.TransferOut(u), timestamp));
       TandemMeters.transferUpdates(meters, u.task(), u.action().json(), u.decision().json())
           .increment();
+      if (event.kind() == TransferEvent.Kind.STARTED
+          && event.trigger() == TransferEvent.Trigger.DRIFT_WARNING) {
+        TandemMeters.driftWarnings(meters, event.task(), event.detector()).increment();
+      }
       LOG.info("stream task {}: {} on task '{}' {} (sources {}, {} incumbent {}{}; model"
           + " version {})", scope, u.action().json(), u.task(), u.decision().json(),
           event.sources(), u.metric(),
