@@ -2,11 +2,8 @@ package io.tandem.schemas;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -143,10 +140,7 @@ public final class JsonCodec<T> {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            text = StrictUtf8.decode(bytes);
         } catch (CharacterCodingException e) {
             return invalid(RejectionReason.NOT_UTF8, "record: must be UTF-8, " + e.getMessage());
         }

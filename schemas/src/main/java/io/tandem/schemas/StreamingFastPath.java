@@ -1,9 +1,6 @@
 package io.tandem.schemas;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -94,10 +91,7 @@ final class StreamingFastPath<T> {
     private JsonParser textParser(byte[] bytes) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            text = StrictUtf8.decode(bytes);
         } catch (CharacterCodingException e) {
             return null;
         }
