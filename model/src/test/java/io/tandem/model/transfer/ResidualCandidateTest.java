@@ -38,11 +38,16 @@ class ResidualCandidateTest {
 
   private static MultiTaskModel trained(long seed, int batches) {
     MultiTaskModel model = MultiTaskModel.create(TransferStreams.SMALL, TransferStreams.TWO);
+    learn(model, seed, batches);
+    return model;
+  }
+
+  /** Learns {@code batches} batches of 32 of both tasks drawn with {@code seed}. */
+  private static void learn(MultiTaskModel model, long seed, int batches) {
     for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, seed,
         batches, 32, -1)) {
       model.learn(batch);
     }
-    return model;
   }
 
   private static double[] scoresOf(List<Map<String, Double>> scores, String task) {
@@ -93,10 +98,7 @@ class ResidualCandidateTest {
     double[] candidate = null;
     for (MultiTaskModel model : List.of(promoted, rolledBack)) {
       model.attachResidualShadow("a", RATE);
-      for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 5, 10,
-          32, -1)) {
-        model.learn(batch);
-      }
+      learn(model, 5, 10);
       incumbentBefore = model.predict(PROBE);
       candidate = model.predictShadow(PROBE);
     }
@@ -122,16 +124,10 @@ class ResidualCandidateTest {
     // Given a model with a promoted residual for a and a second candidate trained on top of it
     MultiTaskModel model = trained(4, 20);
     model.attachResidualShadow("a", RATE);
-    for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 5, 5, 32,
-        -1)) {
-      model.learn(batch);
-    }
+    learn(model, 5, 5);
     model.promoteShadow(0);
     model.attachResidualShadow("a", RATE);
-    for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 6, 5, 32,
-        -1)) {
-      model.learn(batch);
-    }
+    learn(model, 6, 5);
     double[] candidate = model.predictShadow(PROBE);
 
     // When the second is promoted
@@ -149,10 +145,7 @@ class ResidualCandidateTest {
     // Given a model with a promoted residual for a and a residual candidate for b
     MultiTaskModel model = trained(4, 20);
     model.attachResidualShadow("a", RATE);
-    for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 5, 5, 32,
-        -1)) {
-      model.learn(batch);
-    }
+    learn(model, 5, 5);
     model.promoteShadow(0);
     model.attachResidualShadow("b", RATE);
     List<List<LabelledExample>> next = TransferStreams.batches(TransferStreams.TWO, 6, 10, 32,
@@ -212,10 +205,7 @@ class ResidualCandidateTest {
     // Given a model with a promoted residual for a and a residual candidate for b
     MultiTaskModel model = trained(4, 20);
     model.attachResidualShadow("a", RATE);
-    for (List<LabelledExample> batch : TransferStreams.batches(TransferStreams.TWO, 5, 5, 32,
-        -1)) {
-      model.learn(batch);
-    }
+    learn(model, 5, 5);
     model.promoteShadow(0);
     model.attachResidualShadow("b", RATE);
     model.learn(TransferStreams.batches(TransferStreams.TWO, 6, 1, 32, -1).get(0));
