@@ -40,8 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * completed, even if Kafka Streams ran the action twice in it), when the checkpoint is durable
  * (under {@code at_least_once} the stores' changelog topics are not written atomically, so
  * deleting them in the checkpoint's own commit could lose both if that commit fails half-way).
- * Until then a restore skips them by their sequence number. With a zero interval every commit checkpoints and nothing is logged: the
- * layout before the log existed.
+ * Until then a restore skips them by their sequence number. With a zero interval every commit
+ * checkpoints and nothing is logged: the layout before the log existed.
  *
  * <p>The buffered events ({@link ModelStores#PENDING_KEY}) are written at every commit in which
  * they changed, so every event whose offset a commit includes is either learned (logged or
