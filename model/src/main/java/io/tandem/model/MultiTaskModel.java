@@ -40,8 +40,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Tandem's multi-task learner: shared embeddings, a shared dense part (shared-bottom MLP, MMoE or
@@ -97,6 +99,28 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private static final String USER = "user";
   private static final String ITEM = "item";
   private static final String CTX = "ctx.";
+
+  /**
+   * The names of the embedding tables a model of this configuration has (the keys of
+   * {@link ModelStats#tables()}): {@code user}, {@code item} and {@code ctx.<field>} per
+   * categorical context field — without building a model.
+   *
+   * @param config the model configuration; not null
+   * @return the table names, sorted; never empty
+   */
+  public static SortedSet<String> tableNames(ModelConfig config) {
+    SortedSet<String> names = new TreeSet<>();
+    names.add(USER);
+    names.add(ITEM);
+    for (String field : config.categoricalFields()) {
+      names.add(contextTableName(field));
+    }
+    return Collections.unmodifiableSortedSet(names);
+  }
+
+  private static String contextTableName(String field) {
+    return CTX + field;
+  }
   /**
    * Smallest micro-batch that runs the shared part batched. Measured on the reference MMoE (in one
    * JVM, both paths alternating): at 4 events the per-example loop was faster (18.1k vs 15.2k
@@ -263,7 +287,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     byName.put(USER, userTable);
     byName.put(ITEM, itemTable);
     for (int c = 0; c < categorical; c++) {
-      String name = CTX + config.categoricalFields().get(c);
+      String name = contextTableName(config.categoricalFields().get(c));
       contextTables[c] = new EmbeddingTable(name, dim, slots, config.admissionThreshold(),
           config.embeddingInitScale(), config.seed());
       byName.put(name, contextTables[c]);

@@ -295,4 +295,20 @@ class MultiTaskModelTest {
     assertThat(model.predict(List.of(Example.of("a", "b"))).get(0).get("score"))
         .isCloseTo(8.0, within(0.5));
   }
+
+  @Test
+  void tableNamesShouldBeTheTablesOfTheModelTheConfigurationBuilds() {
+    // Given a configuration with two categorical context fields
+    ModelConfig config = small(ModelConfig.Architecture.MMOE)
+        .withContextFields(List.of("device", "country"), List.of("hour"));
+
+    // When the table names are asked of the configuration alone
+    var names = MultiTaskModel.tableNames(config);
+
+    // Then they are the tables a model built from it reports
+    assertThat(names).containsExactly("ctx.country", "ctx.device", "item", "user");
+    assertThat(names).isEqualTo(
+        new java.util.TreeSet<>(MultiTaskModel.create(config, LearnerStreams.TASKS).stats()
+            .tables().keySet()));
+  }
 }

@@ -24,11 +24,8 @@ import io.tandem.streams.topology.TaskGauges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -276,10 +273,7 @@ public final class TandemApp implements AutoCloseable {
       }
     }
     // The table names (user, item, ctx.<field>) as the model itself names them.
-    List<TaskSpec> tasks = config.taskSettings().stream().map(TaskSettings::spec).toList();
-    Set<String> tables = MultiTaskModel.create(TandemTopology.modelConfig(config), tasks).stats()
-        .tables().keySet();
-    for (String table : new TreeSet<>(tables)) {
+    for (String table : MultiTaskModel.tableNames(TandemTopology.modelConfig(config))) {
       TandemMeters.embeddingRows(registry, table, models, m -> m.tableStats(table).rows());
       TandemMeters.embeddingCounter(registry, TandemMeters.EMBEDDING_ADMISSIONS, table, models,
           m -> m.tableStats(table).admissions());
