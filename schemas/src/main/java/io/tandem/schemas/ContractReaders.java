@@ -35,203 +35,203 @@ import tools.jackson.core.JsonToken;
  * thread-safe.
  */
 final class ContractReaders {
-    private static final int ID = 1;
-    private static final int TASK = 1 << 1;
-    private static final int USER = 1 << 2;
-    private static final int ITEM = 1 << 3;
-    private static final int LABEL = 1 << 4;
-    private static final int TS = 1 << 5;
-    private static final int CONTEXT = 1 << 6;
-    private static final int TASKS = 1 << 7;
-    private static final int EVENT_REQUIRED = ID | TASK | USER | ITEM | LABEL | TS;
-    private static final int REQUEST_REQUIRED = ID | USER | ITEM | TS;
+  private static final int ID = 1;
+  private static final int TASK = 1 << 1;
+  private static final int USER = 1 << 2;
+  private static final int ITEM = 1 << 3;
+  private static final int LABEL = 1 << 4;
+  private static final int TS = 1 << 5;
+  private static final int CONTEXT = 1 << 6;
+  private static final int TASKS = 1 << 7;
+  private static final int EVENT_REQUIRED = ID | TASK | USER | ITEM | LABEL | TS;
+  private static final int REQUEST_REQUIRED = ID | USER | ITEM | TS;
 
-    private ContractReaders() {
+  private ContractReaders() {
+  }
+
+  /** Reads a labelled event, or null when the tree path must decide. */
+  static LabelledEvent labelledEvent(JsonParser p) {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
     }
-
-    /** Reads a labelled event, or null when the tree path must decide. */
-    static LabelledEvent labelledEvent(JsonParser p) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            return null;
-        }
-        String id = null;
-        String task = null;
-        String user = null;
-        String item = null;
-        double label = 0;
-        long ts = -1;
-        Map<String, Object> context = null;
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            int field = eventField(p.currentName());
-            if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
-                return null;
-            }
-            seen |= field;
-            JsonToken value = p.nextToken();
-            boolean accepted = switch (field) {
-                case ID -> (id = idOrNull(p, value)) != null;
-                case TASK -> (task = idOrNull(p, value)) != null;
-                case USER -> (user = idOrNull(p, value)) != null;
-                case ITEM -> (item = idOrNull(p, value)) != null;
-                case LABEL -> !Double.isNaN(label = numberOrNaN(p, value));
-                case TS -> (ts = timestampOrNegative(p, value)) >= 0;
-                default -> (context = contextOrNull(p, value)) != null;
-            };
-            if (!accepted) {
-                return null;
-            }
-        }
-        if ((seen & EVENT_REQUIRED) != EVENT_REQUIRED) {
-            return null;
-        }
-        return new LabelledEvent(id, task, user, item, label, ts, context);
-    }
-
-    /** Reads a prediction request, or null when the tree path must decide. */
-    static PredictionRequest predictionRequest(JsonParser p) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            return null;
-        }
-        String id = null;
-        String user = null;
-        String item = null;
-        List<String> tasks = null;
-        long ts = -1;
-        Map<String, Object> context = null;
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            int field = requestField(p.currentName());
-            if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
-                return null;
-            }
-            seen |= field;
-            JsonToken value = p.nextToken();
-            boolean accepted = switch (field) {
-                case ID -> (id = idOrNull(p, value)) != null;
-                case USER -> (user = idOrNull(p, value)) != null;
-                case ITEM -> (item = idOrNull(p, value)) != null;
-                case TASKS -> (tasks = tasksOrNull(p, value)) != null;
-                case TS -> (ts = timestampOrNegative(p, value)) >= 0;
-                default -> (context = contextOrNull(p, value)) != null;
-            };
-            if (!accepted) {
-                return null;
-            }
-        }
-        if ((seen & REQUEST_REQUIRED) != REQUEST_REQUIRED) {
-            return null;
-        }
-        return new PredictionRequest(id, user, item, tasks, ts, context);
-    }
-
-    private static int eventField(String name) {
-        return switch (name == null ? "" : name) {
-            case "id" -> ID;
-            case "task" -> TASK;
-            case "user" -> USER;
-            case "item" -> ITEM;
-            case "label" -> LABEL;
-            case "ts" -> TS;
-            case "context" -> CONTEXT;
-            default -> 0;
-        };
-    }
-
-    private static int requestField(String name) {
-        return switch (name == null ? "" : name) {
-            case "id" -> ID;
-            case "user" -> USER;
-            case "item" -> ITEM;
-            case "tasks" -> TASKS;
-            case "ts" -> TS;
-            case "context" -> CONTEXT;
-            default -> 0;
-        };
-    }
-
-    /** A string of 1..256 UTF-16 units, else null. */
-    private static String idOrNull(JsonParser p, JsonToken value) {
-        if (value != JsonToken.VALUE_STRING) {
-            return null;
-        }
-        String s = p.getString();
-        return s.isEmpty() || s.length() > ConformingShapes.MAX_STRING ? null : s;
-    }
-
-    /** An integer literal in 0..Long.MAX_VALUE, else -1. */
-    private static long timestampOrNegative(JsonParser p, JsonToken value) {
-        if (value != JsonToken.VALUE_NUMBER_INT || !fitsLong(p)) {
-            return -1;
-        }
-        return p.getLongValue();
-    }
-
-    /** A label: a long-sized integer or a finite float literal as the tree's number node gives it, else NaN. */
-    private static double numberOrNaN(JsonParser p, JsonToken value) {
-        if (value == JsonToken.VALUE_NUMBER_INT) {
-            return fitsLong(p) ? (double) p.getLongValue() : Double.NaN;
-        }
-        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
-            double d = p.getDoubleValue();
-            return Double.isFinite(d) ? d : Double.NaN;
-        }
-        return Double.NaN;
-    }
-
-    private static boolean fitsLong(JsonParser p) {
-        JsonParser.NumberType type = p.getNumberType();
-        return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
-    }
-
-    /** At most 64 distinct keys with strings of at most 256 units or plain numbers, in input order; else null. */
-    private static Map<String, Object> contextOrNull(JsonParser p, JsonToken value) {
-        if (value != JsonToken.START_OBJECT) {
-            return null;
-        }
-        Map<String, Object> context = new LinkedHashMap<>();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            if (t != JsonToken.PROPERTY_NAME || context.size() == ConformingShapes.MAX_ENTRIES) {
-                return null;
-            }
-            String key = p.currentName();
-            Object entry = contextValueOrNull(p, p.nextToken());
-            if (entry == null || context.put(key, entry) != null) {
-                return null;
-            }
-        }
-        return context;
-    }
-
-    private static Object contextValueOrNull(JsonParser p, JsonToken value) {
-        if (value == JsonToken.VALUE_STRING) {
-            String s = p.getString();
-            return s.length() > ConformingShapes.MAX_STRING ? null : s;
-        }
-        if (value == JsonToken.VALUE_NUMBER_INT) {
-            return fitsLong(p) ? (Object) p.getLongValue() : null;
-        }
-        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
-            double d = p.getDoubleValue();
-            return Double.isFinite(d) ? (Object) d : null;
-        }
+    String id = null;
+    String task = null;
+    String user = null;
+    String item = null;
+    double label = 0;
+    long ts = -1;
+    Map<String, Object> context = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      int field = eventField(p.currentName());
+      if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
         return null;
+      }
+      seen |= field;
+      JsonToken value = p.nextToken();
+      boolean accepted = switch (field) {
+        case ID -> (id = idOrNull(p, value)) != null;
+        case TASK -> (task = idOrNull(p, value)) != null;
+        case USER -> (user = idOrNull(p, value)) != null;
+        case ITEM -> (item = idOrNull(p, value)) != null;
+        case LABEL -> !Double.isNaN(label = numberOrNaN(p, value));
+        case TS -> (ts = timestampOrNegative(p, value)) >= 0;
+        default -> (context = contextOrNull(p, value)) != null;
+      };
+      if (!accepted) {
+        return null;
+      }
     }
+    if ((seen & EVENT_REQUIRED) != EVENT_REQUIRED) {
+      return null;
+    }
+    return new LabelledEvent(id, task, user, item, label, ts, context);
+  }
 
-    /** At most 64 distinct ids, in input order; else null. */
-    private static List<String> tasksOrNull(JsonParser p, JsonToken value) {
-        if (value != JsonToken.START_ARRAY) {
-            return null;
-        }
-        List<String> tasks = new ArrayList<>();
-        Set<String> distinct = new HashSet<>();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            String task = idOrNull(p, t);
-            if (task == null || tasks.size() == ConformingShapes.MAX_ENTRIES || !distinct.add(task)) {
-                return null;
-            }
-            tasks.add(task);
-        }
-        return tasks;
+  /** Reads a prediction request, or null when the tree path must decide. */
+  static PredictionRequest predictionRequest(JsonParser p) {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
     }
+    String id = null;
+    String user = null;
+    String item = null;
+    List<String> tasks = null;
+    long ts = -1;
+    Map<String, Object> context = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      int field = requestField(p.currentName());
+      if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
+        return null;
+      }
+      seen |= field;
+      JsonToken value = p.nextToken();
+      boolean accepted = switch (field) {
+        case ID -> (id = idOrNull(p, value)) != null;
+        case USER -> (user = idOrNull(p, value)) != null;
+        case ITEM -> (item = idOrNull(p, value)) != null;
+        case TASKS -> (tasks = tasksOrNull(p, value)) != null;
+        case TS -> (ts = timestampOrNegative(p, value)) >= 0;
+        default -> (context = contextOrNull(p, value)) != null;
+      };
+      if (!accepted) {
+        return null;
+      }
+    }
+    if ((seen & REQUEST_REQUIRED) != REQUEST_REQUIRED) {
+      return null;
+    }
+    return new PredictionRequest(id, user, item, tasks, ts, context);
+  }
+
+  private static int eventField(String name) {
+    return switch (name == null ? "" : name) {
+      case "id" -> ID;
+      case "task" -> TASK;
+      case "user" -> USER;
+      case "item" -> ITEM;
+      case "label" -> LABEL;
+      case "ts" -> TS;
+      case "context" -> CONTEXT;
+      default -> 0;
+    };
+  }
+
+  private static int requestField(String name) {
+    return switch (name == null ? "" : name) {
+      case "id" -> ID;
+      case "user" -> USER;
+      case "item" -> ITEM;
+      case "tasks" -> TASKS;
+      case "ts" -> TS;
+      case "context" -> CONTEXT;
+      default -> 0;
+    };
+  }
+
+  /** A string of 1..256 UTF-16 units, else null. */
+  private static String idOrNull(JsonParser p, JsonToken value) {
+    if (value != JsonToken.VALUE_STRING) {
+      return null;
+    }
+    String s = p.getString();
+    return s.isEmpty() || s.length() > ConformingShapes.MAX_STRING ? null : s;
+  }
+
+  /** An integer literal in 0..Long.MAX_VALUE, else -1. */
+  private static long timestampOrNegative(JsonParser p, JsonToken value) {
+    if (value != JsonToken.VALUE_NUMBER_INT || !fitsLong(p)) {
+      return -1;
+    }
+    return p.getLongValue();
+  }
+
+  /** A label: a long-sized integer or a finite float literal as the tree's number node gives it, else NaN. */
+  private static double numberOrNaN(JsonParser p, JsonToken value) {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return fitsLong(p) ? (double) p.getLongValue() : Double.NaN;
+    }
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return Double.isFinite(d) ? d : Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  private static boolean fitsLong(JsonParser p) {
+    JsonParser.NumberType type = p.getNumberType();
+    return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
+  }
+
+  /** At most 64 distinct keys with strings of at most 256 units or plain numbers, in input order; else null. */
+  private static Map<String, Object> contextOrNull(JsonParser p, JsonToken value) {
+    if (value != JsonToken.START_OBJECT) {
+      return null;
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      if (t != JsonToken.PROPERTY_NAME || context.size() == ConformingShapes.MAX_ENTRIES) {
+        return null;
+      }
+      String key = p.currentName();
+      Object entry = contextValueOrNull(p, p.nextToken());
+      if (entry == null || context.put(key, entry) != null) {
+        return null;
+      }
+    }
+    return context;
+  }
+
+  private static Object contextValueOrNull(JsonParser p, JsonToken value) {
+    if (value == JsonToken.VALUE_STRING) {
+      String s = p.getString();
+      return s.length() > ConformingShapes.MAX_STRING ? null : s;
+    }
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return fitsLong(p) ? (Object) p.getLongValue() : null;
+    }
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return Double.isFinite(d) ? (Object) d : null;
+    }
+    return null;
+  }
+
+  /** At most 64 distinct ids, in input order; else null. */
+  private static List<String> tasksOrNull(JsonParser p, JsonToken value) {
+    if (value != JsonToken.START_ARRAY) {
+      return null;
+    }
+    List<String> tasks = new ArrayList<>();
+    Set<String> distinct = new HashSet<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      String task = idOrNull(p, t);
+      if (task == null || tasks.size() == ConformingShapes.MAX_ENTRIES || !distinct.add(task)) {
+        return null;
+      }
+      tasks.add(task);
+    }
+    return tasks;
+  }
 }

@@ -4,18 +4,18 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /** Thrown by a {@link JsonCodec#serde()} deserializer for invalid input; carries the {@link Rejection}. */
 public final class InvalidRecordException extends SerializationException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final transient Rejection rejection;
+  private final transient Rejection rejection;
 
-    /** @param rejection why the record was rejected, not null */
-    public InvalidRecordException(Rejection rejection) {
-        super(rejection.reason().code() + ": " + rejection.message());
-        this.rejection = rejection;
-    }
+  /** @param rejection why the record was rejected, not null */
+  public InvalidRecordException(Rejection rejection) {
+    super(rejection.reason().code() + ": " + rejection.message());
+    this.rejection = rejection;
+  }
 
-    /** @return why the record was rejected */
-    public Rejection rejection() {
-        return rejection;
-    }
+  /** @return why the record was rejected */
+  public Rejection rejection() {
+    return rejection;
+  }
 }

@@ -45,217 +45,217 @@ import tools.jackson.databind.json.JsonMapper;
  * @param <T> the record type
  */
 public final class JsonCodec<T> {
-    /** Default maximum record size in bytes (64 KiB). */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 65_536;
+  /** Default maximum record size in bytes (64 KiB). */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 65_536;
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+  static final JsonMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
-    private final String typeName;
-    private final Schema schema;
-    private final int maxRecordBytes;
-    private final Predicate<JsonNode> certainlyConforms;
-    private final Function<JsonNode, T> binder;
-    private final Function<T, Rejection> semantics;
-    private final Function<T, JsonNode> writer;
-    /** The streaming fast path, or null to decode through the tree and validator only. */
-    private final StreamingFastPath<T> fastPath;
+  private final String typeName;
+  private final Schema schema;
+  private final int maxRecordBytes;
+  private final Predicate<JsonNode> certainlyConforms;
+  private final Function<JsonNode, T> binder;
+  private final Function<T, Rejection> semantics;
+  private final Function<T, JsonNode> writer;
+  /** The streaming fast path, or null to decode through the tree and validator only. */
+  private final StreamingFastPath<T> fastPath;
 
-    /**
-     * @param certainlyConforms a sound shortcut: true only for trees that satisfy {@code schema} (they skip the
-     *                          general validator); false means "run the validator"
-     */
-    JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
-              Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer) {
-        this(typeName, schema, maxRecordBytes, certainlyConforms, binder, semantics, writer, null);
+  /**
+   * @param certainlyConforms a sound shortcut: true only for trees that satisfy {@code schema} (they skip the
+   *                          general validator); false means "run the validator"
+   */
+  JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
+      Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer) {
+    this(typeName, schema, maxRecordBytes, certainlyConforms, binder, semantics, writer, null);
+  }
+
+  /**
+   * @param certainlyConforms a sound shortcut, as above
+   * @param fastReader        reads the plainly valid record straight from the tokens (see {@link StreamingReader});
+   *                          null for none
+   */
+  JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
+      Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer,
+      StreamingReader<T> fastReader) {
+    if (maxRecordBytes <= 0) {
+      throw new IllegalArgumentException("maxRecordBytes: must be > 0, got " + maxRecordBytes);
     }
+    this.typeName = Objects.requireNonNull(typeName);
+    this.schema = Objects.requireNonNull(schema);
+    this.maxRecordBytes = maxRecordBytes;
+    this.certainlyConforms = Objects.requireNonNull(certainlyConforms);
+    this.binder = Objects.requireNonNull(binder);
+    this.semantics = Objects.requireNonNull(semantics);
+    this.writer = Objects.requireNonNull(writer);
+    this.fastPath = fastReader == null ? null : new StreamingFastPath<>(MAPPER.tokenStreamFactory(), fastReader);
+  }
 
-    /**
-     * @param certainlyConforms a sound shortcut, as above
-     * @param fastReader        reads the plainly valid record straight from the tokens (see {@link StreamingReader});
-     *                          null for none
-     */
-    JsonCodec(String typeName, Schema schema, int maxRecordBytes, Predicate<JsonNode> certainlyConforms,
-              Function<JsonNode, T> binder, Function<T, Rejection> semantics, Function<T, JsonNode> writer,
-              StreamingReader<T> fastReader) {
-        if (maxRecordBytes <= 0) {
-            throw new IllegalArgumentException("maxRecordBytes: must be > 0, got " + maxRecordBytes);
-        }
-        this.typeName = Objects.requireNonNull(typeName);
-        this.schema = Objects.requireNonNull(schema);
-        this.maxRecordBytes = maxRecordBytes;
-        this.certainlyConforms = Objects.requireNonNull(certainlyConforms);
-        this.binder = Objects.requireNonNull(binder);
-        this.semantics = Objects.requireNonNull(semantics);
-        this.writer = Objects.requireNonNull(writer);
-        this.fastPath = fastReader == null ? null : new StreamingFastPath<>(MAPPER.tokenStreamFactory(), fastReader);
-    }
+  private JsonCodec(JsonCodec<T> codec, StreamingFastPath<T> fastPath) {
+    this.typeName = codec.typeName;
+    this.schema = codec.schema;
+    this.maxRecordBytes = codec.maxRecordBytes;
+    this.certainlyConforms = codec.certainlyConforms;
+    this.binder = codec.binder;
+    this.semantics = codec.semantics;
+    this.writer = codec.writer;
+    this.fastPath = fastPath;
+  }
 
-    private JsonCodec(JsonCodec<T> codec, StreamingFastPath<T> fastPath) {
-        this.typeName = codec.typeName;
-        this.schema = codec.schema;
-        this.maxRecordBytes = codec.maxRecordBytes;
-        this.certainlyConforms = codec.certainlyConforms;
-        this.binder = codec.binder;
-        this.semantics = codec.semantics;
-        this.writer = codec.writer;
-        this.fastPath = fastPath;
-    }
+  /**
+   * The same codec without the streaming fast path: every record is parsed into a tree and checked as the class
+   * comment lists. Decodes to the same values and rejections as this codec, more slowly; it is the reference that
+   * tests and benchmarks compare the fast path with.
+   *
+   * @return a codec that never uses the fast path (this codec if it has none)
+   */
+  public JsonCodec<T> withoutFastPath() {
+    return fastPath == null ? this : new JsonCodec<>(this, null);
+  }
 
-    /**
-     * The same codec without the streaming fast path: every record is parsed into a tree and checked as the class
-     * comment lists. Decodes to the same values and rejections as this codec, more slowly; it is the reference that
-     * tests and benchmarks compare the fast path with.
-     *
-     * @return a codec that never uses the fast path (this codec if it has none)
-     */
-    public JsonCodec<T> withoutFastPath() {
-        return fastPath == null ? this : new JsonCodec<>(this, null);
-    }
+  /** @return the maximum accepted record size in bytes */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
 
-    /** @return the maximum accepted record size in bytes */
-    public int maxRecordBytes() {
-        return maxRecordBytes;
+  /**
+   * Decodes and validates one record. Never throws on bad input.
+   *
+   * @param bytes the record value, not null
+   * @return {@link Decoded.Valid} with the value, or {@link Decoded.Invalid} with the first rejection
+   */
+  public Decoded<T> decode(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length > maxRecordBytes) {
+      return invalid(RejectionReason.TOO_LARGE, "record: must be at most " + maxRecordBytes
+          + " bytes, got " + bytes.length);
     }
+    if (fastPath != null) {
+      T fast = fastPath.decodeOrNull(bytes);
+      if (fast != null) {
+        return checked(fast);
+      }
+    }
+    String text;
+    try {
+      text = StrictUtf8.decode(bytes);
+    } catch (CharacterCodingException e) {
+      return invalid(RejectionReason.NOT_UTF8, "record: must be UTF-8, " + e.getMessage());
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JacksonException e) {
+      return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, "
+          + e.getOriginalMessage() + locationOf(e));
+    }
+    if (node == null || node.isMissingNode()) {
+      return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, got empty input");
+    }
+    if (!certainlyConforms.test(node)) {
+      List<Error> errors;
+      try {
+        errors = schema.validate(node);
+      } catch (RuntimeException e) {
+        // the validator converts some numbers unguarded, e.g. a float beyond a long against "minimum"
+        return invalid(RejectionReason.SCHEMA_VIOLATION, "record: cannot be checked against the "
+            + typeName + " schema, " + abbreviate(String.valueOf(e.getMessage())));
+      }
+      if (!errors.isEmpty()) {
+        return invalid(RejectionReason.SCHEMA_VIOLATION, describe(errors.get(0)));
+      }
+    }
+    T value;
+    try {
+      value = binder.apply(node);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return invalid(RejectionReason.SCHEMA_VIOLATION, e.getMessage());
+    }
+    return checked(value);
+  }
 
-    /**
-     * Decodes and validates one record. Never throws on bad input.
-     *
-     * @param bytes the record value, not null
-     * @return {@link Decoded.Valid} with the value, or {@link Decoded.Invalid} with the first rejection
-     */
-    public Decoded<T> decode(byte[] bytes) {
-        Objects.requireNonNull(bytes, "bytes");
-        if (bytes.length > maxRecordBytes) {
-            return invalid(RejectionReason.TOO_LARGE, "record: must be at most " + maxRecordBytes
-                    + " bytes, got " + bytes.length);
-        }
-        if (fastPath != null) {
-            T fast = fastPath.decodeOrNull(bytes);
-            if (fast != null) {
-                return checked(fast);
-            }
-        }
-        String text;
-        try {
-            text = StrictUtf8.decode(bytes);
-        } catch (CharacterCodingException e) {
-            return invalid(RejectionReason.NOT_UTF8, "record: must be UTF-8, " + e.getMessage());
-        }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(text);
-        } catch (JacksonException e) {
-            return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, "
-                    + e.getOriginalMessage() + locationOf(e));
-        }
-        if (node == null || node.isMissingNode()) {
-            return invalid(RejectionReason.MALFORMED_JSON, "record: must be one JSON value, got empty input");
-        }
-        if (!certainlyConforms.test(node)) {
-            List<Error> errors;
-            try {
-                errors = schema.validate(node);
-            } catch (RuntimeException e) {
-                // the validator converts some numbers unguarded, e.g. a float beyond a long against "minimum"
-                return invalid(RejectionReason.SCHEMA_VIOLATION, "record: cannot be checked against the "
-                        + typeName + " schema, " + abbreviate(String.valueOf(e.getMessage())));
-            }
-            if (!errors.isEmpty()) {
-                return invalid(RejectionReason.SCHEMA_VIOLATION, describe(errors.get(0)));
-            }
-        }
-        T value;
-        try {
-            value = binder.apply(node);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return invalid(RejectionReason.SCHEMA_VIOLATION, e.getMessage());
-        }
-        return checked(value);
-    }
+  /** The semantic checks of a schema-valid value. */
+  private Decoded<T> checked(T value) {
+    Rejection rejection = semantics.apply(value);
+    return rejection == null ? new Decoded.Valid<>(value) : new Decoded.Invalid<>(rejection);
+  }
 
-    /** The semantic checks of a schema-valid value. */
-    private Decoded<T> checked(T value) {
-        Rejection rejection = semantics.apply(value);
-        return rejection == null ? new Decoded.Valid<>(value) : new Decoded.Invalid<>(rejection);
-    }
+  /**
+   * Encodes a valid record as compact UTF-8 JSON. Never fails for a constructed record (records validate on
+   * construction).
+   */
+  public byte[] encode(T value) {
+    Objects.requireNonNull(value, typeName);
+    return MAPPER.writeValueAsBytes(writer.apply(value));
+  }
 
-    /**
-     * Encodes a valid record as compact UTF-8 JSON. Never fails for a constructed record (records validate on
-     * construction).
-     */
-    public byte[] encode(T value) {
-        Objects.requireNonNull(value, typeName);
-        return MAPPER.writeValueAsBytes(writer.apply(value));
-    }
+  /**
+   * A Kafka serde over this codec. The deserializer returns null for a null value (tombstone) and throws
+   * {@link InvalidRecordException} for invalid input; the serializer returns null for null.
+   */
+  public Serde<T> serde() {
+    Serializer<T> serializer = (topic, value) -> value == null ? null : encode(value);
+    Deserializer<T> deserializer = (topic, bytes) -> {
+      if (bytes == null) {
+        return null;
+      }
+      Decoded<T> decoded = decode(bytes);
+      if (decoded instanceof Decoded.Invalid<T> invalid) {
+        throw new InvalidRecordException(invalid.rejection());
+      }
+      return ((Decoded.Valid<T>) decoded).value();
+    };
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
 
-    /**
-     * A Kafka serde over this codec. The deserializer returns null for a null value (tombstone) and throws
-     * {@link InvalidRecordException} for invalid input; the serializer returns null for null.
-     */
-    public Serde<T> serde() {
-        Serializer<T> serializer = (topic, value) -> value == null ? null : encode(value);
-        Deserializer<T> deserializer = (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            Decoded<T> decoded = decode(bytes);
-            if (decoded instanceof Decoded.Invalid<T> invalid) {
-                throw new InvalidRecordException(invalid.rejection());
-            }
-            return ((Decoded.Valid<T>) decoded).value();
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
-    }
+  @Override
+  public String toString() {
+    return "JsonCodec[" + typeName + ", maxRecordBytes=" + maxRecordBytes
+        + (fastPath == null ? "" : ", streaming fast path") + "]";
+  }
 
-    @Override
-    public String toString() {
-        return "JsonCodec[" + typeName + ", maxRecordBytes=" + maxRecordBytes
-                + (fastPath == null ? "" : ", streaming fast path") + "]";
-    }
+  private Decoded<T> invalid(RejectionReason reason, String message) {
+    return new Decoded.Invalid<>(new Rejection(reason, message));
+  }
 
-    private Decoded<T> invalid(RejectionReason reason, String message) {
-        return new Decoded.Invalid<>(new Rejection(reason, message));
-    }
+  private static String locationOf(JacksonException e) {
+    return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+        + ", column " + e.getLocation().getColumnNr();
+  }
 
-    private static String locationOf(JacksonException e) {
-        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                + ", column " + e.getLocation().getColumnNr();
+  /** Turns a validator error into "path: message [keyword], got value". */
+  static String describe(Error error) {
+    String path = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+    String field = fieldPath(path);
+    String message = error.getMessage();
+    if (message != null && message.startsWith(path + ": ")) {
+      message = message.substring(path.length() + 2);
     }
+    String value = error.getInstanceNode() == null ? "(absent)" : abbreviate(error.getInstanceNode().toString());
+    return field + ": " + message + " [" + error.getKeyword() + "], got " + value;
+  }
 
-    /** Turns a validator error into "path: message [keyword], got value". */
-    static String describe(Error error) {
-        String path = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
-        String field = fieldPath(path);
-        String message = error.getMessage();
-        if (message != null && message.startsWith(path + ": ")) {
-            message = message.substring(path.length() + 2);
-        }
-        String value = error.getInstanceNode() == null ? "(absent)" : abbreviate(error.getInstanceNode().toString());
-        return field + ": " + message + " [" + error.getKeyword() + "], got " + value;
+  /** Turns a JSON pointer such as {@code /tasks/1} or {@code $.tasks[1]} into {@code tasks[1]}. */
+  static String fieldPath(String pointer) {
+    String p = pointer.startsWith("$") ? pointer.substring(1).replace('.', '/').replace("[", "/").replace("]", "")
+        : pointer;
+    StringBuilder out = new StringBuilder();
+    for (String segment : p.split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      if (segment.chars().allMatch(Character::isDigit)) {
+        out.append('[').append(segment).append(']');
+      } else {
+        out.append(out.length() == 0 ? "" : ".").append(segment.replace("~1", "/").replace("~0", "~"));
+      }
     }
+    return out.length() == 0 ? "record" : out.toString();
+  }
 
-    /** Turns a JSON pointer such as {@code /tasks/1} or {@code $.tasks[1]} into {@code tasks[1]}. */
-    static String fieldPath(String pointer) {
-        String p = pointer.startsWith("$") ? pointer.substring(1).replace('.', '/').replace("[", "/").replace("]", "")
-                : pointer;
-        StringBuilder out = new StringBuilder();
-        for (String segment : p.split("/")) {
-            if (segment.isEmpty()) {
-                continue;
-            }
-            if (segment.chars().allMatch(Character::isDigit)) {
-                out.append('[').append(segment).append(']');
-            } else {
-                out.append(out.length() == 0 ? "" : ".").append(segment.replace("~1", "/").replace("~0", "~"));
-            }
-        }
-        return out.length() == 0 ? "record" : out.toString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
-    }
+  private static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+  }
 }

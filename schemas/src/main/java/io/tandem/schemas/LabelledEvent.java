@@ -14,15 +14,15 @@ import java.util.Map;
  * @param context feature map, values String, Long or finite Double; null becomes an empty map; copied
  */
 public record LabelledEvent(String id, String task, String user, String item, double label, long ts,
-                            Map<String, Object> context) {
-    /** Validates every field and copies the context; throws IllegalArgumentException naming the field. */
-    public LabelledEvent {
-        Checks.id("id", id);
-        Checks.id("task", task);
-        Checks.id("user", user);
-        Checks.id("item", item);
-        Checks.finite("label", label);
-        Checks.timestamp("ts", ts);
-        context = Checks.context(context);
-    }
+              Map<String, Object> context) {
+  /** Validates every field and copies the context; throws IllegalArgumentException naming the field. */
+  public LabelledEvent {
+    Checks.id("id", id);
+    Checks.id("task", task);
+    Checks.id("user", user);
+    Checks.id("item", item);
+    Checks.finite("label", label);
+    Checks.timestamp("ts", ts);
+    context = Checks.context(context);
+  }
 }

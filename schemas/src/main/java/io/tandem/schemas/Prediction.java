@@ -17,24 +17,24 @@ import java.util.Objects;
  * @param ts           time of the answered record, epoch milliseconds, >= 0
  */
 public record Prediction(String id, PredictionSource source, String user, String item, Map<String, Double> scores,
-                         long modelVersion, long ts) {
-    /** Validates every field and copies the scores. */
-    public Prediction {
-        Checks.id("id", id);
-        Objects.requireNonNull(source, "source: must not be null");
-        Checks.id("user", user);
-        Checks.id("item", item);
-        Objects.requireNonNull(scores, "scores: must not be null");
-        Map<String, Double> copy = new LinkedHashMap<>();
-        scores.forEach((task, score) -> {
-            Checks.id("scores key", task);
-            if (score == null) {
-                throw new IllegalArgumentException("scores." + task + ": must not be null");
-            }
-            copy.put(task, Checks.finite("scores." + task, score));
-        });
-        scores = Collections.unmodifiableMap(copy);
-        Checks.timestamp("model_version", modelVersion);
-        Checks.timestamp("ts", ts);
-    }
+             long modelVersion, long ts) {
+  /** Validates every field and copies the scores. */
+  public Prediction {
+    Checks.id("id", id);
+    Objects.requireNonNull(source, "source: must not be null");
+    Checks.id("user", user);
+    Checks.id("item", item);
+    Objects.requireNonNull(scores, "scores: must not be null");
+    Map<String, Double> copy = new LinkedHashMap<>();
+    scores.forEach((task, score) -> {
+      Checks.id("scores key", task);
+      if (score == null) {
+        throw new IllegalArgumentException("scores." + task + ": must not be null");
+      }
+      copy.put(task, Checks.finite("scores." + task, score));
+    });
+    scores = Collections.unmodifiableMap(copy);
+    Checks.timestamp("model_version", modelVersion);
+    Checks.timestamp("ts", ts);
+  }
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
  *                {@code label: must be 0 or 1 for binary task 'ctr', got 3}
  */
 public record Rejection(RejectionReason reason, String message) {
-    /** Requires both fields non-null. */
-    public Rejection {
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(message, "message");
-    }
+  /** Requires both fields non-null. */
+  public Rejection {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(message, "message");
+  }
 }

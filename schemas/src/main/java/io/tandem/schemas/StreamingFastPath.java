@@ -33,68 +33,68 @@ import tools.jackson.core.TokenStreamFactory;
  * @param <T> the record type
  */
 final class StreamingFastPath<T> {
-    /** Printable ASCII and JSON whitespace only. */
-    private static final int ASCII = 0;
-    /** Contains a byte >= 0x80 (or DEL, which JSON allows in strings). */
-    private static final int NON_ASCII = 1;
-    /** Contains a control byte other than tab, line feed and carriage return: never valid JSON. */
-    private static final int OTHER_CONTROL = 2;
+  /** Printable ASCII and JSON whitespace only. */
+  private static final int ASCII = 0;
+  /** Contains a byte >= 0x80 (or DEL, which JSON allows in strings). */
+  private static final int NON_ASCII = 1;
+  /** Contains a control byte other than tab, line feed and carriage return: never valid JSON. */
+  private static final int OTHER_CONTROL = 2;
 
-    private final TokenStreamFactory factory;
-    private final StreamingReader<T> reader;
+  private final TokenStreamFactory factory;
+  private final StreamingReader<T> reader;
 
-    /**
-     * @param factory the token stream factory of the tree path's mapper (same number and length constraints)
-     * @param reader  reads one record from a parser positioned before the root value
-     */
-    StreamingFastPath(TokenStreamFactory factory, StreamingReader<T> reader) {
-        this.factory = Objects.requireNonNull(factory, "factory");
-        this.reader = Objects.requireNonNull(reader, "reader");
+  /**
+   * @param factory the token stream factory of the tree path's mapper (same number and length constraints)
+   * @param reader  reads one record from a parser positioned before the root value
+   */
+  StreamingFastPath(TokenStreamFactory factory, StreamingReader<T> reader) {
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.reader = Objects.requireNonNull(reader, "reader");
+  }
+
+  /**
+   * Reads a record from one record's bytes (already checked against the size limit).
+   *
+   * @param bytes the record value, not null
+   * @return the record, or null when the tree path must decide
+   */
+  T decodeOrNull(byte[] bytes) {
+    int kind = classify(bytes);
+    if (kind == OTHER_CONTROL) {
+      return null;
     }
-
-    /**
-     * Reads a record from one record's bytes (already checked against the size limit).
-     *
-     * @param bytes the record value, not null
-     * @return the record, or null when the tree path must decide
-     */
-    T decodeOrNull(byte[] bytes) {
-        int kind = classify(bytes);
-        if (kind == OTHER_CONTROL) {
-            return null;
-        }
-        try (JsonParser parser = kind == ASCII ? factory.createParser(ObjectReadContext.empty(), bytes)
-                : textParser(bytes)) {
-            if (parser == null) {
-                return null;
-            }
-            T value = reader.readOrNull(parser);
-            return value != null && parser.nextToken() == null ? value : null;
-        } catch (JacksonException | IllegalArgumentException e) {
-            return null;
-        }
+    try (JsonParser parser = kind == ASCII ? factory.createParser(ObjectReadContext.empty(), bytes)
+        : textParser(bytes)) {
+      if (parser == null) {
+        return null;
+      }
+      T value = reader.readOrNull(parser);
+      return value != null && parser.nextToken() == null ? value : null;
+    } catch (JacksonException | IllegalArgumentException e) {
+      return null;
     }
+  }
 
-    private static int classify(byte[] bytes) {
-        int kind = ASCII;
-        for (byte b : bytes) {
-            if (b < 0 || b == 0x7f) {
-                kind = NON_ASCII;
-            } else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
-                return OTHER_CONTROL;
-            }
-        }
-        return kind;
+  private static int classify(byte[] bytes) {
+    int kind = ASCII;
+    for (byte b : bytes) {
+      if (b < 0 || b == 0x7f) {
+        kind = NON_ASCII;
+      } else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+        return OTHER_CONTROL;
+      }
     }
+    return kind;
+  }
 
-    /** A parser over the strictly decoded text, or null for input that is not strict UTF-8. */
-    private JsonParser textParser(byte[] bytes) {
-        String text;
-        try {
-            text = StrictUtf8.decode(bytes);
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-        return factory.createParser(ObjectReadContext.empty(), text);
+  /** A parser over the strictly decoded text, or null for input that is not strict UTF-8. */
+  private JsonParser textParser(byte[] bytes) {
+    String text;
+    try {
+      text = StrictUtf8.decode(bytes);
+    } catch (CharacterCodingException e) {
+      return null;
     }
+    return factory.createParser(ObjectReadContext.empty(), text);
+  }
 }

@@ -17,10 +17,10 @@ import tools.jackson.core.JsonParser;
  */
 @FunctionalInterface
 interface StreamingReader<T> {
-    /**
-     * @param parser a parser before the root value, not null
-     * @return the record, or null when the tree path must decide
-     * @throws JacksonException on malformed input (the caller falls back to the tree path)
-     */
-    T readOrNull(JsonParser parser);
+  /**
+   * @param parser a parser before the root value, not null
+   * @return the record, or null when the tree path must decide
+   * @throws JacksonException on malformed input (the caller falls back to the tree path)
+   */
+  T readOrNull(JsonParser parser);
 }

@@ -25,91 +25,91 @@ import java.util.Objects;
  * @param ts              time of the update, epoch milliseconds, >= 0
  */
 public record TransferUpdate(String id, String task, Action action, Trigger trigger, String detector,
-                             Long detectedAtEvent, List<Source> sources, Decision decision, String metric,
-                             double incumbentMetric, Double candidateMetric, long modelVersion, long ts) {
-    /** Validates every field and copies the sources. */
-    public TransferUpdate {
-        Checks.id("id", id);
-        Checks.id("task", task);
-        Objects.requireNonNull(action, "action: must not be null");
-        Objects.requireNonNull(trigger, "trigger: must not be null");
-        if (detector != null) {
-            Checks.id("detector", detector);
-        }
-        if (detectedAtEvent != null) {
-            Checks.timestamp("detected_at_event", detectedAtEvent);
-        }
-        sources = sources == null ? List.of() : List.copyOf(sources);
-        Objects.requireNonNull(decision, "decision: must not be null");
-        Checks.id("metric", metric);
-        Checks.finite("incumbent_metric", incumbentMetric);
-        if (candidateMetric != null) {
-            Checks.finite("candidate_metric", candidateMetric);
-        } else if (decision != Decision.STARTED) {
-            throw new IllegalArgumentException("candidate_metric: required when decision is "
-                    + decision.json() + ", got null");
-        }
-        Checks.timestamp("model_version", modelVersion);
-        Checks.timestamp("ts", ts);
+               Long detectedAtEvent, List<Source> sources, Decision decision, String metric,
+               double incumbentMetric, Double candidateMetric, long modelVersion, long ts) {
+  /** Validates every field and copies the sources. */
+  public TransferUpdate {
+    Checks.id("id", id);
+    Checks.id("task", task);
+    Objects.requireNonNull(action, "action: must not be null");
+    Objects.requireNonNull(trigger, "trigger: must not be null");
+    if (detector != null) {
+      Checks.id("detector", detector);
     }
+    if (detectedAtEvent != null) {
+      Checks.timestamp("detected_at_event", detectedAtEvent);
+    }
+    sources = sources == null ? List.of() : List.copyOf(sources);
+    Objects.requireNonNull(decision, "decision: must not be null");
+    Checks.id("metric", metric);
+    Checks.finite("incumbent_metric", incumbentMetric);
+    if (candidateMetric != null) {
+      Checks.finite("candidate_metric", candidateMetric);
+    } else if (decision != Decision.STARTED) {
+      throw new IllegalArgumentException("candidate_metric: required when decision is "
+          + decision.json() + ", got null");
+    }
+    Checks.timestamp("model_version", modelVersion);
+    Checks.timestamp("ts", ts);
+  }
 
+  /**
+   * A source task and its online affinity to the target task.
+   *
+   * @param task     source task name
+   * @param affinity finite affinity
+   */
+  public record Source(String task, double affinity) {
+    /** Validates the fields. */
+    public Source {
+      Checks.id("sources.task", task);
+      Checks.finite("sources.affinity", affinity);
+    }
+  }
+
+  /** What was done to the task. */
+  public enum Action {
+    /** Rebuilt from related tasks after drift; JSON "transfer". */
+    TRANSFER,
+    /** Warm-started a newly declared task; JSON "onboard". */
+    ONBOARD;
+
+    /** @return the JSON spelling */
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Why it was done. */
+  public enum Trigger {
+    /** A drift detector alarmed; JSON "drift". */
+    DRIFT,
+    /** A task was declared at runtime; JSON "new_task". */
+    NEW_TASK,
     /**
-     * A source task and its online affinity to the target task.
-     *
-     * @param task     source task name
-     * @param affinity finite affinity
+     * A more sensitive warning detector alarmed before the drift detector did; the candidate runs in
+     * shadow without any unguarded boost; JSON "drift_warning".
      */
-    public record Source(String task, double affinity) {
-        /** Validates the fields. */
-        public Source {
-            Checks.id("sources.task", task);
-            Checks.finite("sources.affinity", affinity);
-        }
+    DRIFT_WARNING;
+
+    /** @return the JSON spelling */
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
     }
+  }
 
-    /** What was done to the task. */
-    public enum Action {
-        /** Rebuilt from related tasks after drift; JSON "transfer". */
-        TRANSFER,
-        /** Warm-started a newly declared task; JSON "onboard". */
-        ONBOARD;
+  /** The guard's decision. */
+  public enum Decision {
+    /** Candidate created, in shadow; JSON "started". */
+    STARTED,
+    /** Candidate beat the incumbent and now serves; JSON "promoted". */
+    PROMOTED,
+    /** Candidate lost and was discarded; JSON "rolled_back". */
+    ROLLED_BACK;
 
-        /** @return the JSON spelling */
-        public String json() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    /** @return the JSON spelling */
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
     }
-
-    /** Why it was done. */
-    public enum Trigger {
-        /** A drift detector alarmed; JSON "drift". */
-        DRIFT,
-        /** A task was declared at runtime; JSON "new_task". */
-        NEW_TASK,
-        /**
-         * A more sensitive warning detector alarmed before the drift detector did; the candidate runs in
-         * shadow without any unguarded boost; JSON "drift_warning".
-         */
-        DRIFT_WARNING;
-
-        /** @return the JSON spelling */
-        public String json() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** The guard's decision. */
-    public enum Decision {
-        /** Candidate created, in shadow; JSON "started". */
-        STARTED,
-        /** Candidate beat the incumbent and now serves; JSON "promoted". */
-        PROMOTED,
-        /** Candidate lost and was discarded; JSON "rolled_back". */
-        ROLLED_BACK;
-
-        /** @return the JSON spelling */
-        public String json() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+  }
 }

@@ -16,21 +16,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SchemaFilesTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"labelled-event", "prediction-request", "prediction", "transfer-update",
-            "task-declaration"})
-    void shouldBeValidAgainstTheDraft202012Metaschema(String name) throws IOException {
-        // Given the bundled (offline) draft 2020-12 metaschema
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        Schema meta = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
-        String text;
-        try (InputStream in = getClass().getResourceAsStream("/schemas/" + name + ".schema.json")) {
-            assertThat(in).as(name).isNotNull();
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        // When the schema file is validated, Then it has no errors
-        List<Error> errors = meta.validate(text, InputFormat.JSON);
-        assertThat(errors).as(name).isEmpty();
-        assertThat(text).contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"");
+  @ParameterizedTest
+  @ValueSource(strings = {"labelled-event", "prediction-request", "prediction", "transfer-update",
+      "task-declaration"})
+  void shouldBeValidAgainstTheDraft202012Metaschema(String name) throws IOException {
+    // Given the bundled (offline) draft 2020-12 metaschema
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    Schema meta = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
+    String text;
+    try (InputStream in = getClass().getResourceAsStream("/schemas/" + name + ".schema.json")) {
+      assertThat(in).as(name).isNotNull();
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    // When the schema file is validated, Then it has no errors
+    List<Error> errors = meta.validate(text, InputFormat.JSON);
+    assertThat(errors).as(name).isEmpty();
+    assertThat(text).contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"");
+  }
 }
