@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -51,78 +52,68 @@ final class ContractReaders {
 
   /** Reads a labelled event, or null when the tree path must decide. */
   static LabelledEvent labelledEvent(JsonParser p) {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
+    Fields f = new Fields();
+    if (!f.read(p, ContractReaders::eventField, EVENT_REQUIRED)) {
       return null;
     }
-    String id = null;
-    String task = null;
-    String user = null;
-    String item = null;
-    double label = 0;
-    long ts = -1;
-    Map<String, Object> context = null;
-    int seen = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      int field = eventField(p.currentName());
-      if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
-        return null;
+    return new LabelledEvent(f.id, f.task, f.user, f.item, f.label, f.ts, f.context);
+  }
+
+  /** Reads a prediction request, or null when the tree path must decide. */
+  static PredictionRequest predictionRequest(JsonParser p) {
+    Fields f = new Fields();
+    if (!f.read(p, ContractReaders::requestField, REQUEST_REQUIRED)) {
+      return null;
+    }
+    return new PredictionRequest(f.id, f.user, f.item, f.tasks, f.ts, f.context);
+  }
+
+  /** The fields of one event or request object as the token loop reads them. */
+  private static final class Fields {
+    private String id;
+    private String task;
+    private String user;
+    private String item;
+    private double label;
+    private long ts = -1;
+    private List<String> tasks;
+    private Map<String, Object> context;
+
+    /**
+     * Reads one object whose field names {@code fieldOf} maps to field bits (0 = not a field of
+     * this record): true when every field was plainly valid, none repeated and all of
+     * {@code required} present; false when the tree path must decide.
+     */
+    boolean read(JsonParser p, ToIntFunction<String> fieldOf, int required) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
       }
-      seen |= field;
-      JsonToken value = p.nextToken();
-      boolean accepted = switch (field) {
+      int seen = 0;
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        int field = fieldOf.applyAsInt(p.currentName());
+        if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
+          return false;
+        }
+        seen |= field;
+        if (!accept(field, p, p.nextToken())) {
+          return false;
+        }
+      }
+      return (seen & required) == required;
+    }
+
+    private boolean accept(int field, JsonParser p, JsonToken value) {
+      return switch (field) {
         case ID -> (id = idOrNull(p, value)) != null;
         case TASK -> (task = idOrNull(p, value)) != null;
         case USER -> (user = idOrNull(p, value)) != null;
         case ITEM -> (item = idOrNull(p, value)) != null;
         case LABEL -> !Double.isNaN(label = numberOrNaN(p, value));
         case TS -> (ts = timestampOrNegative(p, value)) >= 0;
-        default -> (context = contextOrNull(p, value)) != null;
-      };
-      if (!accepted) {
-        return null;
-      }
-    }
-    if ((seen & EVENT_REQUIRED) != EVENT_REQUIRED) {
-      return null;
-    }
-    return new LabelledEvent(id, task, user, item, label, ts, context);
-  }
-
-  /** Reads a prediction request, or null when the tree path must decide. */
-  static PredictionRequest predictionRequest(JsonParser p) {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
-    String id = null;
-    String user = null;
-    String item = null;
-    List<String> tasks = null;
-    long ts = -1;
-    Map<String, Object> context = null;
-    int seen = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      int field = requestField(p.currentName());
-      if (t != JsonToken.PROPERTY_NAME || field == 0 || (seen & field) != 0) {
-        return null;
-      }
-      seen |= field;
-      JsonToken value = p.nextToken();
-      boolean accepted = switch (field) {
-        case ID -> (id = idOrNull(p, value)) != null;
-        case USER -> (user = idOrNull(p, value)) != null;
-        case ITEM -> (item = idOrNull(p, value)) != null;
         case TASKS -> (tasks = tasksOrNull(p, value)) != null;
-        case TS -> (ts = timestampOrNegative(p, value)) >= 0;
         default -> (context = contextOrNull(p, value)) != null;
       };
-      if (!accepted) {
-        return null;
-      }
     }
-    if ((seen & REQUEST_REQUIRED) != REQUEST_REQUIRED) {
-      return null;
-    }
-    return new PredictionRequest(id, user, item, tasks, ts, context);
   }
 
   private static int eventField(String name) {
