@@ -52,7 +52,8 @@ import java.util.Objects;
  *       task's drift detector keeps watching meanwhile. The guard decides as for a drift
  *       candidate; the decision restarts only the warning detector (the drift detector keeps
  *       its evidence), and a promotion, being the guard's evidence that the task changed, starts
- *       the re-learning boost when {@link TransferConfig#warningRelearn()}. If the task's drift
+ *       the re-learning boost when {@link TransferConfig#warningRelearn()} (off by default: the
+ *       boost is unguarded, so by default it waits for a drift alarm). If the task's drift
  *       alarm comes while its warning candidate runs, that candidate becomes the drift
  *       transfer's (the boost starts, the drift detector pauses; no second candidate); if another
  *       task's drift alarm comes, the warning candidate is decided at once on the span it has

@@ -37,7 +37,9 @@ import java.util.concurrent.Future;
  *   <li>{@link #recover}: one run per mode. Recovery = the number of the drifted task's events
  *       after the drift start until the mean loss over its last {@code window} events is within
  *       {@code tolerance} (relative) of the mean over the {@code window} events before the drift,
- *       after it first rose above that band (a gradual drift bites late); windows are taken from
+ *       after it first rose above that band (a gradual drift bites late), and stays within it
+ *       for {@code window} more events (a mean that dips under the level for a few events while
+ *       the loss still rises is no recovery; see {@link #recovery}); windows are taken from
  *       the first full post-drift one on; 0 when the loss never left the band. The
  *       oracle (the generator's true probabilities or expected ratings) is scored on the same
  *       events; its loss is the floor. The windowed loss of a few thousand events swings by
@@ -446,9 +448,18 @@ public final class RecoveryExperiment {
 
   /**
    * Task events after {@code drift} until the trailing {@code window} mean, having risen above
-   * {@code level}, is back at most {@code level}; windows are taken from the first full
-   * post-drift one on. 0 if it never rose above (the drift cost nothing measurable), -1 if it
-   * did not come back within the data.
+   * {@code level}, is back at most {@code level} and STAYS there for {@code window} more events
+   * (every trailing mean ending in {@code [back, back + window)} is within; {@code back - drift}
+   * is returned); windows are taken from the first full post-drift one on. 0 if it never rose
+   * above (the drift cost nothing measurable), -1 if it did not come back for good within the
+   * data.
+   *
+   * <p>Why the hold: the windowed mean of a drift that is still under way crosses the level on
+   * its way up with noise, so "the first mean at or under the level after one above it" fired a
+   * few events after the loss first LEFT the band (on the gradual drift, seeds 1-6, no action:
+   * 1 to 24 events after it), while the loss stayed above for 10,000-40,000 events more. A
+   * window's worth of events within the band is a fresh window of data at the old level. The
+   * same rule applies to every arm.
    */
   static long recovery(double[] values, int drift, int count, int window, double level) {
     double sum = 0;
@@ -456,11 +467,16 @@ public final class RecoveryExperiment {
       sum += values[i];
     }
     boolean rose = false;
+    int back = -1;
     for (int end = drift + window; ; end++) {
-      boolean within = sum / window <= level;
-      rose |= !within;
-      if (rose && within) {
-        return end - drift;
+      if (sum / window > level) {
+        rose = true;
+        back = -1;
+      } else if (rose && back < 0) {
+        back = end;
+      }
+      if (back >= 0 && end - back + 1 >= window) {
+        return back - drift;
       }
       if (end == count) {
         return rose ? -1 : 0;
@@ -818,8 +834,9 @@ public final class RecoveryExperiment {
    * [delta]} (the controller with and without a warning detector side by side on the stationary
    * stream with a daily cycle, {@link #costTable}); {@code warning-study [events]
    * [abrupt|gradual] [seeds] [threads] [first] [deltas]} (arms: no action, transfer without a
-   * warning detector, with one at each delta, and the first delta without the boost on a warning
-   * candidate's promotion; {@link #studyTable}); events default to 500,000 / 400,000 / 400,000.
+   * warning detector, with one at each delta, and the first delta with the other choice of
+   * {@link TransferConfig#warningRelearn()}; {@link #studyTable}); events default to 500,000 /
+   * 400,000 / 400,000.
    * The drift of ctr starts at the stream's middle (gradual: over a tenth of the stream).
    */
   public static void main(String[] args) {
@@ -905,10 +922,11 @@ public final class RecoveryExperiment {
             new Arm("transfer, no warning detector", Mode.TRANSFER, base.withWarning(0, false))));
         for (double d : deltas) {
           arms.add(new Arm("transfer, warning delta " + d, Mode.TRANSFER,
-              base.withWarning(d, true)));
+              base.withWarning(d, base.warningRelearn())));
         }
-        arms.add(new Arm("transfer, warning delta " + deltas[0] + ", no boost on its promotion",
-            Mode.TRANSFER, base.withWarning(deltas[0], false)));
+        arms.add(new Arm("transfer, warning delta " + deltas[0] + ", "
+            + (base.warningRelearn() ? "no " : "") + "boost on its promotion", Mode.TRANSFER,
+            base.withWarning(deltas[0], !base.warningRelearn())));
         System.out.print(studyTable(drift.overEvents() == 0 ? "abrupt" : "gradual",
             study(setup, arms, seedList, threads)));
       }

@@ -46,6 +46,23 @@ class RecoveryExperimentTest {
   }
 
   @Test
+  void recoveryShouldNotCountADipUnderTheLevelWhileTheLossStillRises() {
+    // Given a loss at 1.0 that is 2.0 over [10, 14), dips to 1.0 over [14, 20) (the windows
+    // ending at 18, 19 and 20 are back within), is 2.0 again over [20, 28) and 1.0 from 28 on
+    double[] values = new double[60];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i >= 10 && i < 14) || (i >= 20 && i < 28) ? 2.0 : 1.0;
+    }
+
+    // Then with windows of 4 and level 1.05: the dip holds for 3 windows, fewer than the 4 a
+    // recovery must hold (the first mean back, 8 events after the drift, is not a recovery), so
+    // the recovery is the window [28, 32), 22 events after the drift
+    assertThat(RecoveryExperiment.recovery(values, 10, 60, 4, 1.05)).isEqualTo(22);
+    // and a recovery that cannot be held for a window before the data ends does not count
+    assertThat(RecoveryExperiment.recovery(values, 10, 34, 4, 1.05)).isEqualTo(-1);
+  }
+
+  @Test
   void studyTableShouldReportMeanSpreadChangeAndCensoredRuns() {
     // Given two arms over two seeds: no action recovers in 10,000 and 20,000 events; the other
     // arm in 6,000 and never (its post-drift span is 30,000 events)

@@ -18,13 +18,13 @@ class TransferConfigTest {
     // When copied unchanged, through the builder, and with one setting changed
     TransferConfig same = defaults.toBuilder().build();
     TransferConfig fromNew = new TransferConfig.Builder().build();
-    TransferConfig changed = defaults.withWarning(0.3, false);
+    TransferConfig changed = defaults.withWarning(0.3, true);
 
     // Then the unchanged copies equal the defaults, and the copy differs only where asked
     assertThat(same).isEqualTo(defaults);
     assertThat(fromNew).isEqualTo(defaults);
     assertThat(changed.warningDelta()).isEqualTo(0.3);
-    assertThat(changed.warningRelearn()).isFalse();
+    assertThat(changed.warningRelearn()).isTrue();
     assertThat(changed.toBuilder().warning(defaults.warningDelta(), defaults.warningRelearn())
         .build()).isEqualTo(defaults);
   }
