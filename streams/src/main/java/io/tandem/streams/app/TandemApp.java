@@ -260,7 +260,11 @@ public final class TandemApp implements AutoCloseable {
         if (config.transfer().transferEnabled()) {
           for (TransferUpdate.Decision decision : TransferUpdate.Decision.values()) {
             TandemMeters.transferUpdates(registry, name, TransferUpdate.Action.TRANSFER.json(),
-                decision.json());
+                TransferUpdate.Trigger.DRIFT.json(), decision.json());
+            if (config.transfer().warningDelta() > 0) {
+              TandemMeters.transferUpdates(registry, name, TransferUpdate.Action.TRANSFER.json(),
+                  TransferUpdate.Trigger.DRIFT_WARNING.json(), decision.json());
+            }
           }
         }
       }

@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * <pre>
  *   elapsed  events/s  consumed  invalid  predictions  model
  *     0:15     4,980    74,700        3       74,697    1,167
- *   task        events/s  consumed   trained     AUC  logloss    RMSE  drifts  transfers
- *   ctr            3,735    56,025    56,000   0.712    0.301       -       1      1/0
- *   preference     1,245    18,675    18,650       -        -   0.934       0      0/0
+ *   task        events/s  consumed   trained     AUC  logloss    RMSE  drifts warnings  transfers
+ *   ctr            3,735    56,025    56,000   0.712    0.301       -       1        2      1/0
+ *   preference     1,245    18,675    18,650       -        -   0.934       0        0      0/0
  * </pre>
  *
  * <p>Not thread-safe; meters themselves may be updated concurrently while reading.
@@ -39,12 +39,14 @@ final class LiveTable {
    * @param logloss   windowed log loss per task (binary tasks)
    * @param rmse      windowed RMSE per task (regression tasks)
    * @param drifts    drift alarms per task
+   * @param warnings  drift warnings that started a candidate, per task
    * @param promoted  transfers promoted per task
    * @param rolledBack transfers rolled back per task
    */
   record Snapshot(Map<String, Double> consumed, Map<String, Double> trained, double invalid, double predictions,
       double modelVersion, Map<String, Double> auc, Map<String, Double> logloss, Map<String, Double> rmse,
-      Map<String, Double> drifts, Map<String, Double> promoted, Map<String, Double> rolledBack) {
+      Map<String, Double> drifts, Map<String, Double> warnings, Map<String, Double> promoted,
+      Map<String, Double> rolledBack) {
 
     /** Events consumed over all tasks. */
     double totalConsumed() {
@@ -66,6 +68,7 @@ final class LiveTable {
         gaugesByTask(registry, TandemMeters.TASK_LOGLOSS),
         gaugesByTask(registry, TandemMeters.TASK_RMSE),
         countersByTask(registry, TandemMeters.DRIFT_DETECTIONS),
+        countersByTask(registry, TandemMeters.DRIFT_WARNINGS),
         transfersByTask(registry, "promoted"),
         transfersByTask(registry, "rolled_back"));
   }
@@ -88,9 +91,9 @@ final class LiveTable {
     sb.append(String.format(Locale.ROOT, "%8s %,9.0f %,10.0f %,8.0f %,12.0f %8s%n",
         clock(elapsed), rate, current.totalConsumed(), current.invalid(), current.predictions(),
         Double.isNaN(current.modelVersion()) ? "-" : String.format(Locale.ROOT, "%,.0f", current.modelVersion())));
-    sb.append(String.format(Locale.ROOT, "  %-14s %9s %10s %10s %8s %8s %8s %7s %10s%n",
+    sb.append(String.format(Locale.ROOT, "  %-14s %9s %10s %10s %8s %8s %8s %7s %8s %10s%n",
         "task", "events/s", "consumed", "trained", "AUC", "logloss", "RMSE", "drifts",
-        "transfers"));
+        "warnings", "transfers"));
     TreeSet<String> tasks = new TreeSet<>(current.consumed().keySet());
     tasks.addAll(current.trained().keySet());
     tasks.addAll(current.auc().keySet());
@@ -98,11 +101,12 @@ final class LiveTable {
     for (String task : tasks) {
       double taskBefore = previous == null ? 0 : previous.consumed().getOrDefault(task, 0.0);
       double taskRate = (current.consumed().getOrDefault(task, 0.0) - taskBefore) / seconds;
-      sb.append(String.format(Locale.ROOT, "  %-14s %,9.0f %,10.0f %,10.0f %8s %8s %8s %,7.0f %10s%n",
+      sb.append(String.format(Locale.ROOT,
+          "  %-14s %,9.0f %,10.0f %,10.0f %8s %8s %8s %,7.0f %,8.0f %10s%n",
           task, taskRate,
           current.consumed().getOrDefault(task, 0.0), current.trained().getOrDefault(task, 0.0),
           metric(current.auc().get(task)), metric(current.logloss().get(task)), metric(current.rmse().get(task)),
-          current.drifts().getOrDefault(task, 0.0),
+          current.drifts().getOrDefault(task, 0.0), current.warnings().getOrDefault(task, 0.0),
           String.format(Locale.ROOT, "%.0f/%.0f", current.promoted().getOrDefault(task, 0.0),
               current.rolledBack().getOrDefault(task, 0.0))));
     }

@@ -80,6 +80,7 @@ public final class TandemConfig {
   private final Duration snapshotInterval;
   private final SyncConfig sync;
   private final CheckpointConfig checkpoint;
+  private final boolean pipelined;
 
   private TandemConfig(Map<String, String> userValues) {
     this.userValues = Collections.unmodifiableMap(new TreeMap<>(userValues));
@@ -132,6 +133,7 @@ public final class TandemConfig {
     this.checkpoint = new CheckpointConfig(
         Duration.ofMillis((Long) fixed.get(TandemConfigDef.LEARNER_CHECKPOINT_INTERVAL_MS)),
         (Long) fixed.get(TandemConfigDef.LEARNER_CHECKPOINT_MAX_LOG_EVENTS));
+    this.pipelined = (Boolean) fixed.get(TandemConfigDef.LEARNER_PIPELINED);
     validateKafkaKeys();
   }
 
@@ -277,6 +279,14 @@ public final class TandemConfig {
    */
   public CheckpointConfig checkpoint() {
     return checkpoint;
+  }
+
+  /**
+   * {@code learner.pipelined}: whether each stream task learns its micro-batches on a trainer
+   * thread of its own while its stream thread goes on (results identical either way).
+   */
+  public boolean pipelined() {
+    return pipelined;
   }
 
   /**

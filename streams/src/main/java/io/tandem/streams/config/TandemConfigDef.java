@@ -83,6 +83,8 @@ public final class TandemConfigDef {
   /** Key: logged events since the last checkpoint that force one at the next commit. */
   public static final String LEARNER_CHECKPOINT_MAX_LOG_EVENTS =
       "learner.checkpoint.max.log.events";
+  /** Key: learn each micro-batch on a trainer thread while the stream thread goes on. */
+  public static final String LEARNER_PIPELINED = "learner.pipelined";
   /** HTTP bind address. */
   public static final String HTTP_BIND = "http.bind";
   /** HTTP port. */
@@ -255,6 +257,15 @@ public final class TandemConfigDef {
         .define(LEARNER_CHECKPOINT_MAX_LOG_EVENTS, Type.LONG, 50_000L,
             Range.between(1, 100_000_000), Importance.LOW, "Logged events since the last"
                 + " checkpoint that force one at the next commit: bounds what a restore re-learns.")
+        .define(LEARNER_PIPELINED, Type.BOOLEAN, false, Importance.LOW, "Learn each"
+            + " micro-batch on a trainer thread of its stream task while the stream thread goes"
+            + " on decoding and buffering the next batch and publishing predictions; everything"
+            + " else that touches the model (the next batch's predictions, requests, commits,"
+            + " punctuations) waits for the learn in flight first, so predictions, transfer"
+            + " updates and stored state are bit for bit those of false. A batch's transfer"
+            + " updates are published with the next step of the stream thread after its learn."
+            + " false (the default) = learn on the stream thread: on 2 cores shared with the"
+            + " broker, pipelining measured slower (README, Benchmarks).")
         .define(SYNC_INTERVAL_MS, Type.LONG, 0L, Range.between(0, 86_400_000), Importance.MEDIUM,
             "How often (ms) each stream task publishes its dense parameters on topics.model-sync"
                 + " (if it learned since) and mixes in the mean of the other stream tasks' newer"
@@ -339,7 +350,8 @@ public final class TandemConfigDef {
         .define(TRANSFER_WARNING_RELEARN, Type.BOOLEAN, TRANSFER_DEFAULTS.warningRelearn(),
             Importance.LOW, "Whether the promotion of a warning-started candidate (the guard's"
                 + " evidence that the task changed) starts the re-learning boost"
-                + " (transfer.relearn.*), as a drift alarm does.");
+                + " (transfer.relearn.*), as a drift alarm does. Off by default: that boost is"
+                + " unguarded, so it waits for a drift alarm to confirm the change.");
   }
 
   /** The configuration spelling of an enum constant: lowercase, '_' as '-'. */

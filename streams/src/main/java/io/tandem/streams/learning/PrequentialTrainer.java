@@ -32,8 +32,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * (3) the learner learns from the whole batch (one step, the version grows by one) — for a
  * {@linkplain #watched watched} model through its {@link DriftTransferController}, which first
  * feeds every task's drift detector with the batch's published scores and may start, shadow and
- * decide a transfer (reported in {@link BatchResult#transfers()}). Requests ({@link #answer}) are scored by the current model at once and change
- * nothing.
+ * decide a transfer (reported in {@link BatchResult#transfers()}). Requests ({@link #answer}) are
+ * scored by the current model at once and change nothing.
+ *
+ * <p>The two halves can also be called apart: {@link #predictBatch} (steps 1 and 2) then
+ * {@link #learnBatch} (step 3), with nothing changing the model in between, is bit for bit
+ * {@code predictThenLearn}; the topology runs the second half on a trainer thread while its
+ * stream thread goes on ({@link PipelinedLearning}).
  *
  * <p>Events must already be valid (known task, legal label: the validating codec's job); an event
  * the learner rejects is a programming error and fails the whole batch before any update.
@@ -156,6 +161,51 @@ public final class PrequentialTrainer {
    *     {@link #predictThenLearn(List)}
    */
   public BatchResult predictThenLearn(List<LabelledEvent> events, List<LabelledExample> labelled) {
+    lock.lock();
+    try {
+      Predicted predicted = predictBatch(events, labelled);
+      Learned learned = learnBatch(predicted);
+      return new BatchResult(predicted.predictions(), predicted.outcomes(), learned.transfers(),
+          learned.versionAfter());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------- the two halves of predictThenLearn
+
+  /**
+   * The first half of {@link #predictThenLearn(List)}: scores the batch with the current model
+   * and adds each event's outcome to its task's windowed metrics; learns nothing. Hand the result
+   * to {@link #learnBatch} before anything else changes the model; {@code predictBatch} then
+   * {@code learnBatch} is bit for bit {@code predictThenLearn}, whichever thread runs the second.
+   *
+   * @param events validated events, in arrival order; not null
+   * @return the predictions (as {@link #predictThenLearn(List)} returns them), the outcomes, and
+   *     what the learning step needs
+   * @throws IllegalArgumentException if an event's task is unknown or its label illegal (the
+   *     model is unchanged then)
+   */
+  public Predicted predictBatch(List<LabelledEvent> events) {
+    Objects.requireNonNull(events, "events");
+    List<LabelledExample> labelled = new ArrayList<>(events.size());
+    for (LabelledEvent event : events) {
+      labelled.add(Examples.labelled(event));
+    }
+    return predictBatch(events, labelled);
+  }
+
+  /**
+   * {@link #predictBatch(List)} with the events' model inputs already made.
+   *
+   * @param events validated events, in arrival order; not null
+   * @param labelled {@link Examples#labelled}{@code (events.get(i))} at each index i, same size
+   *     as {@code events}; not copied, not changed
+   * @return as {@link #predictBatch(List)}
+   * @throws IllegalArgumentException if the two lists differ in size, or as
+   *     {@link #predictBatch(List)}
+   */
+  public Predicted predictBatch(List<LabelledEvent> events, List<LabelledExample> labelled) {
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(labelled, "labelled");
     if (labelled.size() != events.size()) {
@@ -163,7 +213,7 @@ public final class PrequentialTrainer {
           + events.size() + " events; need one per event");
     }
     if (events.isEmpty()) {
-      return new BatchResult(List.of(), List.of(), List.of(), version());
+      return new Predicted(List.of(), List.of(), List.of(), List.of(), version());
     }
     List<Example> examples = new ArrayList<>(labelled.size());
     for (LabelledExample example : labelled) {
@@ -182,13 +232,45 @@ public final class PrequentialTrainer {
             event.item(), eventScores, madeBy, event.ts()));
         outcomes.add(outcome(event, eventScores));
       }
+      return new Predicted(predictions, outcomes, labelled, scores, madeBy);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The second half of {@link #predictThenLearn(List)}: learns the batch {@link #predictBatch}
+   * scored — for a {@linkplain #watched watched} model through its drift watch, fed with the
+   * published scores. Takes the lock for the whole step, so serving threads see the model before
+   * or after it, never during. May run on another thread than {@code predictBatch} (the
+   * topology's trainer thread), as long as nothing changed the model in between.
+   *
+   * @param batch the result of the last {@link #predictBatch}; an empty batch learns nothing
+   * @return what the drift watch did and the version after learning
+   * @throws IllegalStateException if the model is no longer at the version that scored the
+   *     batch (a batch learned twice, or out of order)
+   * @throws IllegalArgumentException if the learner rejects an example (as
+   *     {@link #predictThenLearn(List)})
+   */
+  public Learned learnBatch(Predicted batch) {
+    Objects.requireNonNull(batch, "batch");
+    lock.lock();
+    try {
+      if (batch.labelled().isEmpty()) {
+        return new Learned(List.of(), learner.version());
+      }
+      if (learner.version() != batch.madeBy()) {
+        throw new IllegalStateException("learnBatch: the batch was scored by model version "
+            + batch.madeBy() + ", the model is at version " + learner.version() + "; learn each"
+            + " predicted batch once, in the order predicted");
+      }
       List<TransferEvent> transfers = List.of();
       if (transfer == null) {
-        learner.learn(labelled);
+        learner.learn(batch.labelled());
       } else {
-        transfers = transfer.learn(labelled, scores);
+        transfers = transfer.learn(batch.labelled(), batch.scores());
       }
-      return new BatchResult(predictions, outcomes, transfers, learner.version());
+      return new Learned(transfers, learner.version());
     } finally {
       lock.unlock();
     }
@@ -381,6 +463,55 @@ public final class PrequentialTrainer {
    * @param loss log loss (binary) or squared error (regression) of the score
    */
   public record Outcome(String task, double score, double label, double loss) {}
+
+  /**
+   * What {@link #predictBatch} made: the batch's predictions and outcomes, and what
+   * {@link #learnBatch} needs to learn it. Immutable; the lists are not copied (they are the
+   * trainer's own, unmodifiable or not shared).
+   *
+   * @param predictions one per event, in batch order
+   * @param outcomes one per event, in batch order
+   * @param labelled the events as labelled examples, in batch order
+   * @param scores every task's score per event (the model's output), in batch order
+   * @param madeBy the model version that made the scores
+   */
+  public record Predicted(List<Prediction> predictions, List<Outcome> outcomes,
+      List<LabelledExample> labelled, List<Map<String, Double>> scores, long madeBy) {
+
+    /** Checks that every list is there and has one element per event. */
+    public Predicted {
+      Objects.requireNonNull(predictions, "predictions");
+      Objects.requireNonNull(outcomes, "outcomes");
+      Objects.requireNonNull(labelled, "labelled");
+      Objects.requireNonNull(scores, "scores");
+      int n = predictions.size();
+      if (outcomes.size() != n || labelled.size() != n || scores.size() != n) {
+        throw new IllegalArgumentException("predicted batch: " + n + " predictions, "
+            + outcomes.size() + " outcomes, " + labelled.size() + " examples and "
+            + scores.size() + " score maps; need one of each per event");
+      }
+    }
+
+    /** Events in the batch. */
+    public int size() {
+      return predictions.size();
+    }
+  }
+
+  /**
+   * What one {@link #learnBatch} call did.
+   *
+   * @param transfers what the drift watch did during the batch (alarms, transfers started and
+   *     decided), in order; empty without a drift watch
+   * @param versionAfter the model version after learning the batch
+   */
+  public record Learned(List<TransferEvent> transfers, long versionAfter) {
+
+    /** Copies the list. */
+    public Learned {
+      transfers = List.copyOf(transfers);
+    }
+  }
 
   /**
    * What one {@link #predictThenLearn} call did.

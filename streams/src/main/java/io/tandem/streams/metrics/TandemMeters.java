@@ -65,7 +65,7 @@ public final class TandemMeters {
   public static final String DRIFT_WARNINGS = "tandem.drift.warnings";
   /**
    * Transfer updates published (one when a candidate starts, one when the guard decides). Tags
-   * {@link #TAG_TASK}, {@link #TAG_ACTION}, {@link #TAG_DECISION}.
+   * {@link #TAG_TASK}, {@link #TAG_ACTION}, {@link #TAG_TRIGGER}, {@link #TAG_DECISION}.
    */
   public static final String TRANSFER_UPDATES = "tandem.transfer.updates";
 
@@ -108,6 +108,11 @@ public final class TandemMeters {
   public static final String TAG_ACTION = "action";
   /** Tag key: a transfer decision ({@code started}, {@code promoted}, {@code rolled_back}). */
   public static final String TAG_DECISION = "decision";
+  /**
+   * Tag key: what started a transfer ({@code drift}, {@code drift_warning}, {@code new_task}: the
+   * {@code trigger} of the TransferUpdate record).
+   */
+  public static final String TAG_TRIGGER = "trigger";
   /** Tag key: the task whose gradient helps (a declared task name). */
   public static final String TAG_SOURCE_TASK = "source_task";
 
@@ -317,18 +322,21 @@ public final class TandemMeters {
   }
 
   /**
-   * The {@link #TRANSFER_UPDATES} counter of one task, action and decision.
+   * The {@link #TRANSFER_UPDATES} counter of one task, action, trigger and decision.
    *
    * @param action {@code transfer} or {@code onboard}
+   * @param trigger {@code drift}, {@code drift_warning} or {@code new_task} (the update's
+   *     trigger)
    * @param decision {@code started}, {@code promoted} or {@code rolled_back}
    */
   public static Counter transferUpdates(MeterRegistry registry, String task, String action,
-      String decision) {
+      String trigger, String decision) {
     return Counter.builder(TRANSFER_UPDATES)
         .description("Transfer updates published: candidates started and guard decisions")
         .baseUnit("updates")
         .tag(TAG_TASK, Objects.requireNonNull(task, "task"))
         .tag(TAG_ACTION, Objects.requireNonNull(action, "action"))
+        .tag(TAG_TRIGGER, Objects.requireNonNull(trigger, "trigger"))
         .tag(TAG_DECISION, Objects.requireNonNull(decision, "decision"))
         .register(registry);
   }

@@ -2,8 +2,10 @@ package io.tandem.streams.topology;
 
 import io.tandem.model.MultiTaskModel;
 import io.tandem.model.RowKey;
+import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
+import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.tasks.ModelShape;
@@ -47,10 +49,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they changed, so every event whose offset a commit includes is either learned (logged or
  * checkpointed) or stored as pending in that commit.
  *
+ * <p>The transfer updates a learner owes at a commit (pipelined learning: a batch whose learn the
+ * commit awaited, see {@link UnsentTransfers}) are written under
+ * {@link ModelStores#UNSENT_TRANSFERS_KEY} when they changed, and deleted once sent.
+ *
  * <p>Call order: {@link #resume} once after the replay, then any of {@link #logBatch},
- * {@link #pendingChanged}, {@link #checkpointRequired}, {@link #saveRows} from the learner, and
- * {@link #beforeCommit} exactly once per commit. Not thread-safe: the stream thread only; the
- * model is read under the trainer's lock, so serving threads may predict meanwhile.
+ * {@link #pendingChanged}, {@link #unsentTransfersChanged}, {@link #checkpointRequired},
+ * {@link #saveRows} from the learner, and {@link #beforeCommit} exactly once per commit. Not
+ * thread-safe: the stream thread only; the model is read under the trainer's lock, so serving
+ * threads may predict meanwhile.
  */
 final class CommitWriter {
 
@@ -71,6 +78,10 @@ final class CommitWriter {
   private boolean learned;
   private boolean required;
   private boolean pendingChanged;
+  private boolean unsentChanged;
+  private boolean unsentStored;
+  private final JsonCodec<TransferUpdate> transferCodec =
+      Codecs.transferUpdates(Integer.MAX_VALUE);
   private boolean activeSinceCheckpoint;
   private long checkpoints;
 
@@ -147,6 +158,15 @@ final class CommitWriter {
     activeSinceCheckpoint = true;
   }
 
+  /**
+   * Notes that the learner's unsent transfer updates changed (some are owed, or the owed ones
+   * were sent); {@code restored} says that the store holds some from before a restart.
+   */
+  void unsentTransfersChanged(boolean restored) {
+    unsentChanged = true;
+    unsentStored |= restored;
+  }
+
   /** Checkpoints written so far by this writer. */
   long checkpoints() {
     return checkpoints;
@@ -179,6 +199,27 @@ final class CommitWriter {
    */
   void beforeCommit(PrequentialTrainer trainer, MultiTaskModel model,
       List<PendingEvents.Entry> pending) {
+    beforeCommit(trainer, model, pending, List.of());
+  }
+
+  /**
+   * {@link #beforeCommit(PrequentialTrainer, MultiTaskModel, List)} that also writes the
+   * transfer updates the learner owes, if they changed (none owed: the stored ones deleted).
+   *
+   * @param unsent the transfer updates made but not yet forwarded, in publishing order
+   */
+  void beforeCommit(PrequentialTrainer trainer, MultiTaskModel model,
+      List<PendingEvents.Entry> pending, List<TransferPublisher.Ready> unsent) {
+    if (unsentChanged) {
+      if (!unsent.isEmpty()) {
+        dense.put(ModelStores.UNSENT_TRANSFERS_KEY, UnsentTransfers.encode(unsent, transferCodec));
+        unsentStored = true;
+      } else if (unsentStored) {
+        dense.delete(ModelStores.UNSENT_TRANSFERS_KEY);
+        unsentStored = false;
+      }
+      unsentChanged = false;
+    }
     if (pendingChanged) {
       if (pending.isEmpty()) {
         dense.delete(ModelStores.PENDING_KEY);

@@ -9,11 +9,13 @@ import io.tandem.model.MultiTaskModel;
 import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.model.transfer.TransferConfig;
+import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.config.SyncConfig;
+import io.tandem.streams.learning.PipelinedLearning;
 import io.tandem.streams.learning.PrequentialTrainer;
 import io.tandem.streams.metrics.TandemMeters;
 import io.tandem.streams.tasks.DynamicTaskCatalog;
@@ -63,6 +65,20 @@ import org.slf4j.LoggerFactory;
  * view is re-registered) and, when drift is watched, the task is onboarded; the grown shape is
  * stored with the dense blob ({@link ModelShape#STORE_KEY}) so {@link #init} rebuilds it after a
  * restart.
+ *
+ * <p>Pipelined learning ({@code learner.pipelined}, {@link PipelinedLearning}): a flush predicts
+ * and forwards the batch on the stream thread, then hands its learn to this stream task's trainer
+ * thread ({@code tandem-trainer-<task id>}) and returns, so the stream thread buffers the next
+ * records meanwhile. Every step of the stream thread that touches the model or the stores awaits
+ * that learn first and then does what the sequential flush did after learning (log the batch,
+ * count it, publish its transfer updates): the next flush, a request, every punctuation, the
+ * before-commit action (so a commit holds every batch whose predictions it publishes); and
+ * {@link #close} awaits it too (Kafka Streams commits before it closes a task). Hence the same operations reach the model in the same order as without
+ * pipelining, and every output and stored byte is the same. One difference in timing: transfer
+ * updates of a learn that a commit awaited cannot be forwarded during the commit; they are
+ * forwarded at the next record or punctuation and, meanwhile, stored with that commit
+ * ({@link ModelStores#UNSENT_TRANSFERS_KEY}) so a restart publishes them. A learn's exception is
+ * rethrown by the next await, on the stream thread.
  */
 final class LearnerProcessor extends ContextualProcessor<String, Inbound, String, Outbound> {
 
@@ -82,8 +98,11 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private final SyncConfig sync;
   private final DynamicTaskCatalog catalog;
   private final CheckpointConfig checkpoint;
+  private final boolean pipelined;
 
   private final List<PendingEvents.Entry> buffer = new ArrayList<>();
+  // Transfer updates made but not yet forwarded (a learn awaited by a commit), in order.
+  private final List<TransferPublisher.Ready> unsent = new ArrayList<>();
   private KeyValueStore<String, byte[]> denseStore;
   private MultiTaskModel model;
   private PrequentialTrainer trainer;
@@ -99,12 +118,15 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
   private Timer requestLatency;
   // Replica sync; set in init only when sync is enabled.
   private ReplicaSyncStep syncStep;
+  // Pipelined learning; set in init only when pipelined. inFlight: the batch it is learning.
+  private PipelinedLearning pipeline;
+  private InFlight inFlight;
 
   LearnerProcessor(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize,
       Duration linger, JsonCodec<LabelledEvent> eventCodec, LiveModels models,
       MeterRegistry meters, TransferConfig transfer, Duration snapshotInterval,
       BeforeCommitHooks hooks, SyncConfig sync, DynamicTaskCatalog catalog,
-      CheckpointConfig checkpoint) {
+      CheckpointConfig checkpoint, boolean pipelined) {
     this.modelConfig = Objects.requireNonNull(modelConfig, "modelConfig");
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -118,6 +140,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     this.sync = Objects.requireNonNull(sync, "sync");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+    this.pipelined = pipelined;
   }
 
   @Override
@@ -158,6 +181,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     trainTime = TandemMeters.batchTrainTime(meters);
     requestLatency = TandemMeters.requestLatency(meters);
     reloadPending();
+    reloadUnsentTransfers();
     live = LiveModel.of(context.taskId().toString(), context.taskId().partition(), trainer, model);
     models.register(live);
     hooks.register(context.taskId(), saveOnCommit);
@@ -165,21 +189,29 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     if (!snapshotInterval.isZero()) {
       SnapshotPublisher snapshots = new SnapshotPublisher(context);
-      context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME,
-          now -> snapshots.publish(now, trainer, model));
+      context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+        settle();
+        snapshots.publish(now, trainer, model);
+      });
     }
     if (sync.enabled()) {
       syncStep = new ReplicaSyncStep(context, sync, meters, tasks);
       context.schedule(sync.interval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+        settle();
         if (syncStep.tick(now, trainer, model)) {
           commits.checkpointRequired();
         }
       });
     }
+    if (pipelined) {
+      // Last, so that a failure earlier in init leaves no thread behind.
+      pipeline = new PipelinedLearning(trainer, "tandem-trainer-" + context.taskId());
+    }
   }
 
   @Override
   public void process(Record<String, Inbound> record) {
+    sendUnsentTransfers();
     Inbound value = record.value();
     if (value instanceof Inbound.Event e) {
       LabelledEvent event = e.event();
@@ -190,6 +222,7 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
         flush();
       }
     } else if (value instanceof Inbound.Request r) {
+      settle();
       growForDeclaredTasks();
       Prediction answer = trainer.answer(r.request());
       context().forward(new Record<>(answer.user(), new Outbound.PredictionOut(answer),
@@ -205,32 +238,111 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     }
   }
 
-  /** Predicts, forwards and learns the buffered batch; no-op if empty. */
+  /**
+   * Predicts, forwards and learns the buffered batch (pipelined: hands the learn to the trainer
+   * thread); first settles the learn in flight, if any; nothing else if the buffer is empty.
+   */
   private void flush() {
+    settle();
     if (buffer.isEmpty()) {
       return;
     }
     growForDeclaredTasks();
-    List<LabelledEvent> events = new ArrayList<>(buffer.size());
-    for (PendingEvents.Entry p : buffer) {
+    List<PendingEvents.Entry> batch = List.copyOf(buffer);
+    List<LabelledEvent> events = new ArrayList<>(batch.size());
+    for (PendingEvents.Entry p : batch) {
       events.add(p.event());
     }
     long start = System.nanoTime();
-    PrequentialTrainer.BatchResult result = trainer.predictThenLearn(events);
-    commits.logBatch(events, result.versionAfter(), model.events());
-    trainTime.record(Duration.ofNanos(System.nanoTime() - start));
-    for (int i = 0; i < buffer.size(); i++) {
-      Prediction p = result.predictions().get(i);
-      context().forward(new Record<>(p.user(), new Outbound.PredictionOut(p),
-          buffer.get(i).timestamp()));
+    if (pipeline == null) {
+      PrequentialTrainer.BatchResult result = trainer.predictThenLearn(events);
+      commits.logBatch(events, result.versionAfter(), model.events());
+      trainTime.record(Duration.ofNanos(System.nanoTime() - start));
+      forwardPredictions(batch, result.predictions());
+      transfers.publish(result.transfers(), lastTimestamp(batch));
+      counters.trained(batch);
+      batchSizes.record(batch.size());
+    } else {
+      PrequentialTrainer.Predicted predicted = trainer.predictBatch(events);
+      long predictNanos = System.nanoTime() - start;
+      forwardPredictions(batch, predicted.predictions());
+      pipeline.submit(predicted);
+      inFlight = new InFlight(batch, events, predictNanos);
     }
-    eventPredictions.increment(buffer.size());
-    transfers.publish(result.transfers(), buffer.get(buffer.size() - 1).timestamp());
-    counters.trained(buffer);
-    batchSizes.record(buffer.size());
     buffer.clear();
     commits.pendingChanged();
   }
+
+  private void forwardPredictions(List<PendingEvents.Entry> batch, List<Prediction> predictions) {
+    for (int i = 0; i < batch.size(); i++) {
+      Prediction p = predictions.get(i);
+      context().forward(new Record<>(p.user(), new Outbound.PredictionOut(p),
+          batch.get(i).timestamp()));
+    }
+    eventPredictions.increment(batch.size());
+  }
+
+  private static long lastTimestamp(List<PendingEvents.Entry> batch) {
+    return batch.get(batch.size() - 1).timestamp();
+  }
+
+  // ---------------------------------------------------------------- pipelined learning
+
+  /**
+   * Before a step of the stream thread that may forward: awaits the learn in flight and handles
+   * it ({@link #awaitLearn}), then forwards the transfer updates still owed.
+   */
+  private void settle() {
+    awaitLearn();
+    sendUnsentTransfers();
+  }
+
+  /**
+   * Awaits the learn in flight, if any, and does what the sequential flush does after learning:
+   * logs the batch, times and counts it, and prepares its transfer updates (kept in
+   * {@link #unsent} until a step that may forward). Rethrows the learn's exception.
+   */
+  private void awaitLearn() {
+    if (pipeline == null) {
+      return;
+    }
+    InFlight batch = inFlight;
+    inFlight = null;
+    pipeline.await().ifPresent(done -> {
+      commits.logBatch(batch.events(), done.learned().versionAfter(), model.events());
+      trainTime.record(Duration.ofNanos(batch.predictNanos() + done.learnNanos()));
+      List<TransferPublisher.Ready> ready =
+          transfers.prepare(done.learned().transfers(), lastTimestamp(batch.entries()));
+      if (!ready.isEmpty()) {
+        unsent.addAll(ready);
+        commits.unsentTransfersChanged(false);
+      }
+      counters.trained(batch.entries());
+      batchSizes.record(batch.entries().size());
+    });
+  }
+
+  /** Forwards the transfer updates made but not yet forwarded, in order. */
+  private void sendUnsentTransfers() {
+    if (unsent.isEmpty()) {
+      return;
+    }
+    for (TransferPublisher.Ready ready : unsent) {
+      transfers.forward(ready);
+    }
+    unsent.clear();
+    commits.unsentTransfersChanged(false);
+  }
+
+  /**
+   * A batch whose learn is in flight on the trainer thread.
+   *
+   * @param entries the buffered entries, in batch order
+   * @param events their events
+   * @param predictNanos how long predicting it took on the stream thread
+   */
+  private record InFlight(List<PendingEvents.Entry> entries, List<LabelledEvent> events,
+      long predictNanos) {}
 
   // ---------------------------------------------------------------- tasks declared at runtime
 
@@ -264,7 +376,8 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
 
   /** The before-commit action: writes what changed since the last commit. */
   private void beforeCommit() {
-    commits.beforeCommit(trainer, model, buffer);
+    awaitLearn();
+    commits.beforeCommit(trainer, model, buffer, unsent);
   }
 
   @Override
@@ -272,6 +385,13 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
     hooks.unregister(context().taskId(), saveOnCommit);
     if (live != null) {
       models.unregister(live);
+    }
+    if (pipeline != null) {
+      // Awaits the learn in flight: the model is quiet and the trainer thread gone on return.
+      pipeline.close();
+      LOG.debug("stream task {}: {} closed; {} learns ran on the stream thread (the trainer"
+          + " thread had not started them)", context().taskId(), pipeline.threadName(),
+          pipeline.learnsRunByCaller());
     }
   }
 
@@ -290,6 +410,18 @@ final class LearnerProcessor extends ContextualProcessor<String, Inbound, String
           replayed.events(), (System.nanoTime() - start) / 1_000_000, model.version(),
           replayed.clean() ? "" : " (not clean: see the warnings above; checkpointing)");
     }
+  }
+
+  /** The transfer updates owed at the last commit, forwarded at the first step that may. */
+  private void reloadUnsentTransfers() {
+    byte[] stored = denseStore.get(ModelStores.UNSENT_TRANSFERS_KEY);
+    if (stored == null) {
+      return;
+    }
+    unsent.addAll(UnsentTransfers.decode(stored, Codecs.transferUpdates(Integer.MAX_VALUE)));
+    commits.unsentTransfersChanged(true);
+    LOG.info("stream task {}: {} transfer updates owed at the last commit restored",
+        context().taskId(), unsent.size());
   }
 
   private void reloadPending() {

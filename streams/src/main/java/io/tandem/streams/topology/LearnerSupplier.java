@@ -33,11 +33,12 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
   private final SyncConfig sync;
   private final DynamicTaskCatalog catalog;
   private final CheckpointConfig checkpoint;
+  private final boolean pipelined;
 
   LearnerSupplier(ModelConfig modelConfig, List<TaskSpec> tasks, int batchSize, Duration linger,
       JsonCodec<LabelledEvent> eventCodec, LiveModels models, MeterRegistry meters,
       TransferConfig transfer, Duration snapshotInterval, SyncConfig sync,
-      DynamicTaskCatalog catalog, CheckpointConfig checkpoint) {
+      DynamicTaskCatalog catalog, CheckpointConfig checkpoint, boolean pipelined) {
     this.modelConfig = modelConfig;
     this.tasks = List.copyOf(tasks);
     this.batchSize = batchSize;
@@ -50,12 +51,13 @@ final class LearnerSupplier implements ProcessorSupplier<String, Inbound, String
     this.sync = sync;
     this.catalog = catalog;
     this.checkpoint = checkpoint;
+    this.pipelined = pipelined;
   }
 
   @Override
   public Processor<String, Inbound, String, Outbound> get() {
     return new LearnerProcessor(modelConfig, tasks, batchSize, linger, eventCodec, models,
-        meters, transfer, snapshotInterval, hooks, sync, catalog, checkpoint);
+        meters, transfer, snapshotInterval, hooks, sync, catalog, checkpoint, pipelined);
   }
 
   @Override

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       the next micro-batch at the moment of a commit ({@link PendingEvents} format), and no such
  *       entry when none are: an event whose offset is committed before its batch is learned is
  *       thus committed with the model, so a crash or rebalance between commit and batch neither
- *       loses nor repeats it.
+ *       loses nor repeats it. Likewise, under key {@link #UNSENT_TRANSFERS_KEY}, the transfer
+ *       updates of a batch learned but not yet published at a commit ({@link UnsentTransfers}).
  * </ul>
  * All are persistent (RocksDB) and changelogged (compacted topics
  * {@code <application.id>-<store>-changelog}); the dense store is cached, the others are not.
@@ -75,6 +76,12 @@ public final class ModelStores {
    * (absent when none were).
    */
   public static final String PENDING_KEY = "pending-events";
+  /**
+   * The key of the transfer updates a learner owed at the last commit in {@link #DENSE_STORE}
+   * ({@link UnsentTransfers} format; absent when it owed none): with pipelined learning, a
+   * batch whose learn a commit awaited has its updates published after that commit.
+   */
+  public static final String UNSENT_TRANSFERS_KEY = "unsent-transfers";
   /** Name of the batch-log store. */
   public static final String LOG_STORE = "tandem-model-log";
   /**

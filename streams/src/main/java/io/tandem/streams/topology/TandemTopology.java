@@ -134,7 +134,8 @@ public final class TandemTopology {
     BranchedKStream<String, Outbound> split = learnerInput
         .process(new LearnerSupplier(modelConfig, tasks, config.batchSize(),
             config.batchLinger(), eventCodec, models, meters, config.transfer(),
-            config.snapshotInterval(), config.sync(), catalog, config.checkpoint()),
+            config.snapshotInterval(), config.sync(), catalog, config.checkpoint(),
+            config.pipelined()),
             Named.as(LEARNER))
         .split(Named.as("learner-output-"))
         .branch((key, out) -> out instanceof Outbound.PredictionOut, Branched.as("predictions"))

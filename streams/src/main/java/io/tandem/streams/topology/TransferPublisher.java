@@ -5,6 +5,7 @@ import io.tandem.model.transfer.TransferEvent;
 import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.learning.TransferUpdates;
 import io.tandem.streams.metrics.TandemMeters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,13 +37,27 @@ final class TransferPublisher {
   }
 
   /**
-   * Publishes {@code events} in order.
+   * Publishes {@code events} in order: {@link #prepare} then {@link #forward} each update.
    *
    * @param timestamp record timestamp of the updates: the batch's last record timestamp (a
    *     negative one is published as 0, the contract's earliest)
    */
   void publish(List<TransferEvent> events, long timestamp) {
+    for (Ready update : prepare(events, timestamp)) {
+      forward(update);
+    }
+  }
+
+  /**
+   * Counts and logs what the drift watch did during a batch, and returns the transfer updates to
+   * forward, in order (a caller that cannot forward now, e.g. during a commit, forwards them
+   * later with {@link #forward}).
+   *
+   * @param timestamp as {@link #publish}
+   */
+  List<Ready> prepare(List<TransferEvent> events, long timestamp) {
     String scope = context.taskId().toString();
+    List<Ready> out = new ArrayList<>();
     for (TransferEvent event : events) {
       if (event.kind() == TransferEvent.Kind.DRIFT_DETECTED) {
         TandemMeters.driftDetections(meters, event.task(), event.detector()).increment();
@@ -58,9 +73,9 @@ final class TransferPublisher {
         continue;
       }
       TransferUpdate u = update.get();
-      context.forward(new Record<>(u.task(), new Outbound.TransferOut(u), timestamp));
-      TandemMeters.transferUpdates(meters, u.task(), u.action().json(), u.decision().json())
-          .increment();
+      out.add(new Ready(u, timestamp));
+      TandemMeters.transferUpdates(meters, u.task(), u.action().json(), u.trigger().json(),
+          u.decision().json()).increment();
       if (event.kind() == TransferEvent.Kind.STARTED
           && event.trigger() == TransferEvent.Trigger.DRIFT_WARNING) {
         TandemMeters.driftWarnings(meters, event.task(), event.detector()).increment();
@@ -70,6 +85,25 @@ final class TransferPublisher {
           event.sources(), u.metric(),
           u.incumbentMetric(), u.candidateMetric() == null ? "" : " candidate "
           + u.candidateMetric(), u.modelVersion());
+    }
+    return out;
+  }
+
+  /** Forwards one prepared update (key = task). Only where the processor may forward. */
+  void forward(Ready ready) {
+    context.forward(new Record<>(ready.update().task(), new Outbound.TransferOut(ready.update()),
+        ready.timestamp()));
+  }
+
+  /**
+   * A transfer update ready to forward.
+   *
+   * @param update the update
+   * @param timestamp its record timestamp (the batch's last record timestamp)
+   */
+  record Ready(TransferUpdate update, long timestamp) {
+    Ready {
+      Objects.requireNonNull(update, "update");
     }
   }
 }

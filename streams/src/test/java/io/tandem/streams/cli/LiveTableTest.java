@@ -27,9 +27,11 @@ class LiveTableTest {
     Gauge.builder(TandemMeters.TASK_AUC, () -> 0.7123).tag("task", "ctr").register(registry);
     Gauge.builder(TandemMeters.TASK_RMSE, () -> 0.9).tag("task", "preference").register(registry);
     TandemMeters.driftDetections(registry, "ctr", "adwin").increment(2);
-    TandemMeters.transferUpdates(registry, "ctr", "transfer", "started").increment(2);
-    TandemMeters.transferUpdates(registry, "ctr", "transfer", "promoted").increment();
-    TandemMeters.transferUpdates(registry, "ctr", "transfer", "rolled_back").increment();
+    TandemMeters.driftWarnings(registry, "ctr", "adwin-warning").increment(3);
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "drift", "started").increment(2);
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "drift", "promoted").increment();
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "drift_warning", "rolled_back")
+        .increment();
     LiveTable.Snapshot before = LiveTable.read(new SimpleMeterRegistry());
 
     // When 400 events were consumed in 2 s
@@ -39,8 +41,8 @@ class LiveTableTest {
     assertThat(table.lines()).hasSize(5);
     assertThat(table.lines().toList().get(1)).isEqualTo(
         String.format("%8s %9s %10s %8s %12s %8s", "1:15", "200", "400", "3", "398", "7"));
-    assertThat(table).containsPattern("ctr +150 +300 +256 +0\\.712 +- +- +2 +1/1")
-        .containsPattern("preference +50 +100 +0 +- +- +0\\.900 +0 +0/0");
+    assertThat(table).containsPattern("ctr +150 +300 +256 +0\\.712 +- +- +2 +3 +1/1")
+        .containsPattern("preference +50 +100 +0 +- +- +0\\.900 +0 +0 +0/0");
   }
 
   @Test

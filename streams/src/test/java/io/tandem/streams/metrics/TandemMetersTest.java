@@ -41,7 +41,7 @@ class TandemMetersTest {
         v -> 1);
     TandemMeters.taskAffinity(registry, "ctr", "preference", version, v -> 0.25);
     TandemMeters.driftDetections(registry, "ctr", "adwin");
-    TandemMeters.transferUpdates(registry, "ctr", "transfer", "promoted");
+    TandemMeters.transferUpdates(registry, "ctr", "transfer", "drift", "promoted");
 
     // Then
     assertThat(registry.getMeters()).hasSize(18);
@@ -57,7 +57,7 @@ class TandemMetersTest {
       assertThat(id.getTags()).allSatisfy(tag -> assertThat(tag.getKey())
           .isIn(TandemMeters.TAG_TASK, TandemMeters.TAG_REASON, TandemMeters.TAG_SOURCE,
               TandemMeters.TAG_TABLE, TandemMeters.TAG_SOURCE_TASK, TandemMeters.TAG_DETECTOR,
-              TandemMeters.TAG_ACTION, TandemMeters.TAG_DECISION));
+              TandemMeters.TAG_ACTION, TandemMeters.TAG_TRIGGER, TandemMeters.TAG_DECISION));
     }
     assertThat(registry.get(TandemMeters.MODEL_VERSION).gauge().value()).isEqualTo(7.0);
     assertThat(registry.get(TandemMeters.TASK_AFFINITY).tags("task", "ctr", "source_task",
@@ -78,6 +78,28 @@ class TandemMetersTest {
     // Then
     assertThat(prometheus.scrape()).contains("tandem_batch_train_time_seconds_bucket{le=",
         "tandem_request_latency_seconds_bucket{le=");
+  }
+
+  @Test
+  void shouldCountTransferUpdatesPerTriggerInThePrometheusText() {
+    // Given: Prometheus' registry and the same decision reached from two triggers
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    // When: two candidates started by a drift warning, one by a drift alarm, one onboarding
+    TandemMeters.transferUpdates(prometheus, "ctr", "transfer", "drift_warning", "started")
+        .increment(2);
+    TandemMeters.transferUpdates(prometheus, "ctr", "transfer", "drift", "started").increment();
+    TandemMeters.transferUpdates(prometheus, "like", "onboard", "new_task", "started")
+        .increment();
+
+    // Then: one series per trigger, each with its own count
+    assertThat(prometheus.scrape()).contains(
+        "tandem_transfer_updates_total{action=\"transfer\",decision=\"started\",task=\"ctr\","
+            + "trigger=\"drift_warning\"} 2.0",
+        "tandem_transfer_updates_total{action=\"transfer\",decision=\"started\",task=\"ctr\","
+            + "trigger=\"drift\"} 1.0",
+        "tandem_transfer_updates_total{action=\"onboard\",decision=\"started\",task=\"like\","
+            + "trigger=\"new_task\"} 1.0");
   }
 
   @Test

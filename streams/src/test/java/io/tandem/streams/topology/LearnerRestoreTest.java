@@ -67,7 +67,7 @@ class LearnerRestoreTest {
     }
     LearnerProcessor learner = new LearnerProcessor(CONFIG, TASKS, BATCH, Duration.ofMillis(50),
         CODEC, models, new SimpleMeterRegistry(), TransferConfig.defaults(), Duration.ZERO, hooks,
-        SyncConfig.off(), new DynamicTaskCatalog(CATALOG), POLICY);
+        SyncConfig.off(), new DynamicTaskCatalog(CATALOG), POLICY, true);
     learner.init(context);
     return new Started(context, learner);
   }

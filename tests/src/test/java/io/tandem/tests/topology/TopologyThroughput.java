@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,9 +59,15 @@ import org.apache.kafka.streams.state.Stores;
  * reference stream-thread CPU per record over Tandem's, is the throughput ratio the two would
  * have on an equally available core.
  *
+ * <p>Tandem's learning may run on trainer threads ({@code learner.pipelined}, named
+ * {@code tandem-trainer-<task>}): their CPU per record is printed too, apart from the stream
+ * thread's.
+ *
  * <p>Run: {@code java -cp <tests test classpath> io.tandem.tests.topology.TopologyThroughput
  * [events]} with {@code OMP_NUM_THREADS=1}; {@code -Dset.KEY=VALUE} overrides a Tandem setting
- * ({@link BenchOverrides}).
+ * ({@link BenchOverrides}); {@code -Dbench.variants=V1;V2;...}, each variant a comma-separated
+ * list of {@code KEY=VALUE} settings, measures Tandem once per variant right after the reference,
+ * in the same run (e.g. {@code -Dbench.variants=learner.pipelined=true;learner.pipelined=false}).
  */
 public final class TopologyThroughput {
 
@@ -83,20 +90,26 @@ public final class TopologyThroughput {
     // compilation (of the Kafka clients and Streams, and of Tandem's decoding and model code);
     // without it the first measured run of each looks slow (Tandem's at_least_once run did: it
     // came out slower than its exactly_once_v2 run).
+    List<Map<String, String>> variants = variants();
     runReference(events, partitions, n, "at_least_once");
-    runTandem(events, partitions, n, "at_least_once");
+    for (Map<String, String> variant : variants) {
+      runTandem(events, partitions, n, "at_least_once", variant);
+    }
     List<String> rows = new ArrayList<>();
     for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
       Result reference = runReference(events, partitions, n, guarantee);
-      Result tandem = runTandem(events, partitions, n, guarantee);
-      rows.add(String.format(Locale.ROOT,
-          "| %-16s | %,12.0f | %,12.0f | %5.2f | %6.1f | %6.1f | %5.2f |", guarantee,
-          reference.rate(), tandem.rate(), tandem.rate() / reference.rate(),
-          reference.streamCpuMicros(), tandem.streamCpuMicros(),
-          reference.streamCpuMicros() / tandem.streamCpuMicros()));
+      for (Map<String, String> variant : variants) {
+        Result tandem = runTandem(events, partitions, n, guarantee, variant);
+        rows.add(String.format(Locale.ROOT,
+            "| %-16s | %-24s | %,12.0f | %,12.0f | %5.2f | %6.1f | %6.1f | %6.1f | %5.2f |",
+            guarantee, variant.isEmpty() ? "-" : variant.toString(), reference.rate(),
+            tandem.rate(), tandem.rate() / reference.rate(), reference.streamCpuMicros(),
+            tandem.streamCpuMicros(), tandem.trainerCpuMicros(),
+            reference.streamCpuMicros() / tandem.streamCpuMicros()));
+      }
     }
-    System.out.println("| guarantee        | reference/s  | tandem/s     | ratio | ref \u00b5s"
-        + " | tandem \u00b5s | CPU ratio |");
+    System.out.println("| guarantee        | variant                  | reference/s  |"
+        + " tandem/s     | ratio | ref \u00b5s | tandem \u00b5s | trainer \u00b5s | CPU ratio |");
     rows.forEach(System.out::println);
     System.exit(0);
   }
@@ -120,8 +133,30 @@ public final class TopologyThroughput {
     return out;
   }
 
-  private static Result runTandem(String events, int partitions, int n, String guarantee)
-      throws Exception {
+  /** The variants of {@code -Dbench.variants} (one without settings when not given). */
+  private static List<Map<String, String>> variants() {
+    String spec = System.getProperty("bench.variants", "");
+    List<Map<String, String>> out = new ArrayList<>();
+    for (String variant : spec.split(";", -1)) {
+      Map<String, String> settings = new TreeMap<>();
+      for (String setting : variant.split(",")) {
+        if (setting.isBlank()) {
+          continue;
+        }
+        int eq = setting.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("bench.variants: '" + setting + "' is not"
+              + " KEY=VALUE");
+        }
+        settings.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+      }
+      out.add(settings);
+    }
+    return out;
+  }
+
+  private static Result runTandem(String events, int partitions, int n, String guarantee,
+      Map<String, String> variant) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String predictions = "bench-predictions-" + suffix;
     String deadLetter = "bench-dead-letter-" + suffix;
@@ -142,9 +177,13 @@ public final class TopologyThroughput {
     for (Map.Entry<String, String> override : BenchOverrides.fromSystemProperties().entrySet()) {
       config = config.with(override.getKey(), override.getValue());
     }
+    for (Map.Entry<String, String> setting : variant.entrySet()) {
+      config = config.with(setting.getKey(), setting.getValue());
+    }
     try (TandemApp app = TandemRun.start(config, new SimpleMeterRegistry())) {
       Result result = measure("tandem", guarantee, predictions, n, "bench-tandem-" + suffix);
-      System.out.println("tandem    " + guarantee + " state at the end: " + app.state());
+      System.out.println("tandem    " + guarantee + " " + variant + " state at the end: "
+          + app.state());
       return result;
     }
   }
@@ -182,7 +221,8 @@ public final class TopologyThroughput {
    * What one run measured: records/s, and CPU microseconds per record of the stream thread and
    * of the whole JVM.
    */
-  private record Result(double rate, double streamCpuMicros, double processCpuMicros) {}
+  private record Result(double rate, double streamCpuMicros, double trainerCpuMicros,
+      double processCpuMicros) {}
 
   /**
    * Reads the output topic (read_committed) until n records arrived, timing it and the CPU that
@@ -193,6 +233,8 @@ public final class TopologyThroughput {
     long start = System.nanoTime();
     long processCpu0 = processCpuNanos();
     Map<Long, Long> threadCpu0 = streamThreadCpuNanos(applicationId);
+    Map<Long, Long> trainerCpu0 = trainerThreadCpuNanos();
+    Map<Long, Long> allCpu0 = threadCpuNanos();
     Properties p = SharedKafka.clientProperties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
@@ -215,11 +257,20 @@ public final class TopologyThroughput {
       threadNanos += e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L);
     }
     double streamMicros = threadNanos / 1e3 / Math.max(1, count);
+    long trainerNanos = 0;
+    for (Map.Entry<Long, Long> e : trainerThreadCpuNanos().entrySet()) {
+      trainerNanos += e.getValue() - trainerCpu0.getOrDefault(e.getKey(), 0L);
+    }
+    double trainerMicros = trainerNanos / 1e3 / Math.max(1, count);
+    if (Boolean.getBoolean("bench.threads")) {
+      printBusiestThreads(allCpu0, count);
+    }
     double rate = count / seconds;
     System.out.printf(Locale.ROOT, "%-9s %-16s %,d records in %.1f s: %,.0f records/s; CPU per"
-        + " record: stream thread %.1f \u00b5s, JVM %.1f \u00b5s (load %s)%n", name, guarantee,
-        count, seconds, rate, streamMicros, processMicros, loadAverage());
-    return new Result(rate, streamMicros, processMicros);
+        + " record: stream thread %.1f \u00b5s, trainer threads %.1f \u00b5s, JVM %.1f \u00b5s"
+        + " (load %s)%n", name, guarantee, count, seconds, rate, streamMicros, trainerMicros,
+        processMicros, loadAverage());
+    return new Result(rate, streamMicros, trainerMicros, processMicros);
   }
 
   /** CPU time of this JVM so far, in nanoseconds. */
@@ -235,6 +286,48 @@ public final class TopologyThroughput {
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info != null && info.getThreadName().startsWith(applicationId)
           && info.getThreadName().contains("-StreamThread-")) {
+        out.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return out;
+  }
+
+  /** CPU time so far of every live thread, by thread id. */
+  private static Map<Long, Long> threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      out.put(id, threads.getThreadCpuTime(id));
+    }
+    return out;
+  }
+
+  /**
+   * With {@code -Dbench.threads=true}: the ten threads that spent the most CPU per record since
+   * {@code before}, grouped by name with digits removed (e.g. the broker's request handlers).
+   */
+  private static void printBusiestThreads(Map<Long, Long> before, long count) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byName = new TreeMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long delta = threads.getThreadCpuTime(info.getThreadId())
+          - before.getOrDefault(info.getThreadId(), 0L);
+      byName.merge(info.getThreadName().replaceAll("[0-9a-f]{8}|[0-9]+", "#"), delta, Long::sum);
+    }
+    byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(10).forEach(e -> System.out.printf(Locale.ROOT, "    %6.1f \u00b5s  %s%n",
+            e.getValue() / 1e3 / Math.max(1, count), e.getKey()));
+  }
+
+  /** CPU time so far of each live trainer thread ({@code tandem-trainer-*}), by thread id. */
+  private static Map<Long, Long> trainerThreadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new HashMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("tandem-trainer-")) {
         out.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
       }
     }
