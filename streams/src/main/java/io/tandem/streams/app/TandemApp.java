@@ -223,7 +223,12 @@ public final class TandemApp implements AutoCloseable {
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
-  /** The Kafka Streams properties Tandem runs with (see the class comment). */
+  /**
+   * The Kafka Streams properties Tandem runs with (see the class comment). Deprecation
+   * suppressed for one key: Kafka Streams 4.x deprecates it because 5.0 makes its value the only
+   * behaviour (below).
+   */
+  @SuppressWarnings("deprecation")
   public static Properties streamsProperties(TandemConfig config) {
     Properties props = config.kafkaProperties();
     props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

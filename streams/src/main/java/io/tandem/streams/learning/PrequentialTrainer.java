@@ -141,12 +141,7 @@ public final class PrequentialTrainer {
    *     label); nothing is learned then
    */
   public BatchResult predictThenLearn(List<LabelledEvent> events) {
-    Objects.requireNonNull(events, "events");
-    List<LabelledExample> labelled = new ArrayList<>(events.size());
-    for (LabelledEvent event : events) {
-      labelled.add(Examples.labelled(event));
-    }
-    return predictThenLearn(events, labelled);
+    return predictThenLearn(events, labelledOf(events));
   }
 
   /**
@@ -187,12 +182,17 @@ public final class PrequentialTrainer {
    *     model is unchanged then)
    */
   public Predicted predictBatch(List<LabelledEvent> events) {
+    return predictBatch(events, labelledOf(events));
+  }
+
+  /** The model inputs of {@code events}, in order. */
+  private static List<LabelledExample> labelledOf(List<LabelledEvent> events) {
     Objects.requireNonNull(events, "events");
     List<LabelledExample> labelled = new ArrayList<>(events.size());
     for (LabelledEvent event : events) {
       labelled.add(Examples.labelled(event));
     }
-    return predictBatch(events, labelled);
+    return labelled;
   }
 
   /**

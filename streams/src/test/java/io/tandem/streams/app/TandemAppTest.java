@@ -83,6 +83,7 @@ class TandemAppTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // checks the deprecated key TandemApp sets (see there)
   void shouldNotIdleForEmptyInputPartitionsUnlessConfigured() {
     // Given the defaults, and a configuration that sets the key
     Properties defaults = TandemApp.streamsProperties(TandemConfig.defaults());

@@ -3,29 +3,20 @@ package io.tandem.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.model.ModelConfig;
-import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.schemas.PredictionRequest;
-import io.tandem.schemas.TaskCatalog;
-import io.tandem.schemas.TaskDeclaration;
 import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.config.SyncConfig;
 import io.tandem.streams.tasks.DynamicTaskCatalog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,39 +26,24 @@ import org.junit.jupiter.api.Test;
 class LearnerRestoreTest {
 
   private static final int BATCH = 4;
-  private static final List<TaskSpec> TASKS =
-      List.of(TaskSpec.binary("ctr"), TaskSpec.regression("preference", 1, 5));
-  private static final TaskCatalog CATALOG = TaskCatalog.of(List.of(
-      TaskDeclaration.binary("ctr", 1.0), TaskDeclaration.regression("preference", 1, 5, 1.0)));
-  private static final ModelConfig CONFIG = ModelConfig.defaults()
-      .withEmbeddingDim(4).withExperts(2, 8).withTowerSize(4);
-  private static final JsonCodec<LabelledEvent> CODEC = Codecs.labelledEvents(CATALOG);
+  private static final JsonCodec<LabelledEvent> CODEC =
+      Codecs.labelledEvents(LearnerFixture.CATALOG);
   private static final CheckpointConfig POLICY =
       new CheckpointConfig(Duration.ofSeconds(30), 1_000_000);
 
-  private final KeyValueStore<Bytes, byte[]> rows = store(ModelStores.ROWS_STORE, Serdes.Bytes());
-  private final KeyValueStore<String, byte[]> dense =
-      store(ModelStores.DENSE_STORE, Serdes.String());
-  private final KeyValueStore<Bytes, byte[]> log = store(ModelStores.LOG_STORE, Serdes.Bytes());
+  private final LearnerFixture stores = new LearnerFixture();
   private final BeforeCommitHooks hooks = new BeforeCommitHooks();
   private final LiveModels models = new LiveModels(1);
-
-  private static <K> KeyValueStore<K, byte[]> store(String name, Serde<K> keys) {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
-        Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
-  }
 
   /** A learner on the shared stores, initialised (restored) in a fresh mock context. */
   private Started start() {
     MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(1_000);
-    for (KeyValueStore<?, byte[]> s : List.of(rows, dense, log)) {
-      s.init(context.getStateStoreContext(), s);
-      context.addStateStore(s);
-    }
-    LearnerProcessor learner = new LearnerProcessor(CONFIG, TASKS, BATCH, Duration.ofMillis(50),
-        CODEC, models, new SimpleMeterRegistry(), TransferConfig.defaults(), Duration.ZERO, hooks,
-        SyncConfig.off(), new DynamicTaskCatalog(CATALOG), POLICY, true);
+    stores.attachTo(context);
+    LearnerProcessor learner = new LearnerProcessor(LearnerFixture.CONFIG, LearnerFixture.TASKS,
+        BATCH, Duration.ofMillis(50), CODEC, models, new SimpleMeterRegistry(),
+        TransferConfig.defaults(), Duration.ZERO, hooks, SyncConfig.off(),
+        new DynamicTaskCatalog(LearnerFixture.CATALOG), POLICY, false);
     learner.init(context);
     return new Started(context, learner);
   }
@@ -109,7 +85,7 @@ class LearnerRestoreTest {
     }
     assertThat(first.eventPredictions()).isEqualTo(3 * BATCH);
     hooks.run(first.context().taskId());
-    assertThat(dense.get(ModelStores.DENSE_KEY)).as("no checkpoint yet").isNull();
+    assertThat(stores.dense.get(ModelStores.DENSE_KEY)).as("no checkpoint yet").isNull();
     Prediction before = first.ask("u1", "i2");
 
     // When it stops without closing (a crash) and a successor starts on the same stores

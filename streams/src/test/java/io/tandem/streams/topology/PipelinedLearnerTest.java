@@ -3,8 +3,6 @@ package io.tandem.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.model.ModelConfig;
-import io.tandem.model.TaskSpec;
 import io.tandem.model.transfer.DetectorKind;
 import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.Codecs;
@@ -12,7 +10,6 @@ import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
 import io.tandem.schemas.Prediction;
 import io.tandem.schemas.PredictionRequest;
-import io.tandem.schemas.TaskCatalog;
 import io.tandem.schemas.TaskDeclaration;
 import io.tandem.schemas.TransferUpdate;
 import io.tandem.streams.config.CheckpointConfig;
@@ -24,15 +21,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,12 +37,6 @@ import org.junit.jupiter.api.Test;
 class PipelinedLearnerTest {
 
   private static final int BATCH = 8;
-  private static final List<TaskSpec> TASKS =
-      List.of(TaskSpec.binary("ctr"), TaskSpec.regression("preference", 1, 5));
-  private static final TaskCatalog CATALOG = TaskCatalog.of(List.of(
-      TaskDeclaration.binary("ctr", 1.0), TaskDeclaration.regression("preference", 1, 5, 1.0)));
-  private static final ModelConfig CONFIG = ModelConfig.defaults()
-      .withEmbeddingDim(4).withExperts(2, 8).withTowerSize(4);
   /** A drift watch quick enough to alarm, transfer and onboard within a few hundred events. */
   private static final TransferConfig QUICK_DRIFT = TransferConfig.defaults()
       .withDetector(DetectorKind.PAGE_HINKLEY).withWarmupEvents(64).withShadowEvents(64)
@@ -64,32 +51,22 @@ class PipelinedLearnerTest {
   /** One learner on its own stores, catalog and mock context. */
   private static final class Run {
 
-    final KeyValueStore<Bytes, byte[]> rows = store(ModelStores.ROWS_STORE, Serdes.Bytes());
-    final KeyValueStore<String, byte[]> dense = store(ModelStores.DENSE_STORE, Serdes.String());
-    final KeyValueStore<Bytes, byte[]> log = store(ModelStores.LOG_STORE, Serdes.Bytes());
+    final LearnerFixture stores = new LearnerFixture();
     final BeforeCommitHooks hooks = new BeforeCommitHooks();
     final LiveModels models = new LiveModels(1);
-    final DynamicTaskCatalog catalog = new DynamicTaskCatalog(CATALOG);
+    final DynamicTaskCatalog catalog = new DynamicTaskCatalog(LearnerFixture.CATALOG);
     final MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
     final LearnerProcessor learner;
 
     Run(boolean pipelined) {
       context.setCurrentSystemTimeMs(1_000);
-      for (KeyValueStore<?, byte[]> s : List.of(rows, dense, log)) {
-        s.init(context.getStateStoreContext(), s);
-        context.addStateStore(s);
-      }
+      stores.attachTo(context);
       JsonCodec<LabelledEvent> codec =
           Codecs.labelledEvents(catalog, JsonCodec.DEFAULT_MAX_RECORD_BYTES);
-      learner = new LearnerProcessor(CONFIG, TASKS, BATCH, Duration.ofMillis(50), codec, models,
-          new SimpleMeterRegistry(), QUICK_DRIFT, Duration.ZERO, hooks, SyncConfig.off(),
-          catalog, POLICY, pipelined);
+      learner = new LearnerProcessor(LearnerFixture.CONFIG, LearnerFixture.TASKS, BATCH,
+          Duration.ofMillis(50), codec, models, new SimpleMeterRegistry(), QUICK_DRIFT,
+          Duration.ZERO, hooks, SyncConfig.off(), catalog, POLICY, pipelined);
       learner.init(context);
-    }
-
-    private static <K> KeyValueStore<K, byte[]> store(String name, Serde<K> keys) {
-      return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
-          Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
     }
 
     void event(LabelledEvent e) {
@@ -138,9 +115,9 @@ class PipelinedLearnerTest {
     /** Every entry of the three stores, keys and values in hex, by store and key. */
     Map<String, String> storeBytes() {
       Map<String, String> out = new TreeMap<>();
-      dump("rows", rows, k -> HexFormat.of().formatHex(k.get()), out);
-      dump("dense", dense, k -> k, out);
-      dump("log", log, k -> HexFormat.of().formatHex(k.get()), out);
+      dump("rows", stores.rows, k -> HexFormat.of().formatHex(k.get()), out);
+      dump("dense", stores.dense, k -> k, out);
+      dump("log", stores.log, k -> HexFormat.of().formatHex(k.get()), out);
       return out;
     }
 
@@ -207,7 +184,7 @@ class PipelinedLearnerTest {
     assertThat(sequential.predictions()).hasSizeGreaterThan(EVENTS);
     assertThat(sequential.transferUpdates()).extracting(TransferUpdate::action)
         .contains(TransferUpdate.Action.TRANSFER, TransferUpdate.Action.ONBOARD);
-    assertThat(sequential.dense.get(ModelStores.CHECKPOINT_KEY)).isNotNull();
+    assertThat(sequential.stores.dense.get(ModelStores.CHECKPOINT_KEY)).isNotNull();
     // and the pipelined run published the same records of each kind, in the same order, with
     // the same keys and timestamps, and left the same bytes in every store
     assertThat(pipelined.forwarded(Outbound.PredictionOut.class))
@@ -246,18 +223,16 @@ class PipelinedLearnerTest {
     // When: the commit after the batch's last record awaited its learn, and the learner stops
     // (a crash: no further record) before it could forward the update
     assertThat(late.transferUpdates()).isEmpty();
-    byte[] owed = late.dense.get(ModelStores.UNSENT_TRANSFERS_KEY);
+    byte[] owed = late.stores.dense.get(ModelStores.UNSENT_TRANSFERS_KEY);
 
     // Then: the update is stored with that commit, and a successor on the same stores
     // publishes it at its first step
     assertThat(owed).isNotNull();
     MockProcessorContext<String, Outbound> context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(1_000);
-    for (KeyValueStore<?, byte[]> s : List.of(late.rows, late.dense, late.log)) {
-      context.addStateStore(s);
-    }
-    LearnerProcessor successor = new LearnerProcessor(CONFIG, TASKS, BATCH,
-        Duration.ofMillis(50), Codecs.labelledEvents(late.catalog,
+    late.stores.handTo(context);
+    LearnerProcessor successor = new LearnerProcessor(LearnerFixture.CONFIG,
+        LearnerFixture.TASKS, BATCH, Duration.ofMillis(50), Codecs.labelledEvents(late.catalog,
             JsonCodec.DEFAULT_MAX_RECORD_BYTES), new LiveModels(1), new SimpleMeterRegistry(),
         QUICK_DRIFT, Duration.ZERO, new BeforeCommitHooks(), SyncConfig.off(), late.catalog,
         POLICY, true);
