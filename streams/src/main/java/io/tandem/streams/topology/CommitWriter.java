@@ -189,23 +189,14 @@ final class CommitWriter {
   }
 
   /**
-   * The before-commit action: writes the buffered events if they changed, deletes the log
-   * entries the previous call's checkpoint covered, and checkpoints if one is due. A call with
+   * The before-commit action: writes the buffered events if they changed and the transfer
+   * updates the learner owes if they changed (none owed: the stored ones deleted), deletes the
+   * log entries the previous call's checkpoint covered, and checkpoints if one is due. A call with
    * nothing learned or changed since the previous one writes nothing else.
    *
    * @param trainer the learner's trainer (its lock guards the model)
    * @param model the learner's current model
    * @param pending the events buffered, not yet learned, in arrival order
-   */
-  void beforeCommit(PrequentialTrainer trainer, MultiTaskModel model,
-      List<PendingEvents.Entry> pending) {
-    beforeCommit(trainer, model, pending, List.of());
-  }
-
-  /**
-   * {@link #beforeCommit(PrequentialTrainer, MultiTaskModel, List)} that also writes the
-   * transfer updates the learner owes, if they changed (none owed: the stored ones deleted).
-   *
    * @param unsent the transfer updates made but not yet forwarded, in publishing order
    */
   void beforeCommit(PrequentialTrainer trainer, MultiTaskModel model,

@@ -162,7 +162,7 @@ class CommitWriterTest {
     }
 
     void commit() {
-      writer.beforeCommit(trainer, model, List.of());
+      writer.beforeCommit(trainer, model, List.of(), List.of());
     }
   }
 
@@ -378,7 +378,7 @@ class CommitWriterTest {
 
     // When a commit finds them buffered
     learner.writer.pendingChanged();
-    learner.writer.beforeCommit(learner.trainer, learner.model, pending);
+    learner.writer.beforeCommit(learner.trainer, learner.model, pending, List.of());
 
     // Then they are stored in order
     assertThat(PendingEvents.decode(learner.dense.get(ModelStores.PENDING_KEY), CODEC).entries())
