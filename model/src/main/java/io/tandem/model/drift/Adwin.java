@@ -159,6 +159,15 @@ public final class Adwin implements DriftDetector {
     return width == 0 ? 0.0 : total / width;
   }
 
+  /**
+   * Variance of the values in the window (the population variance: the variance sum over the
+   * width, the {@code sigma2} of the cut test), or 0 when it is empty. MOA's
+   * {@code getVariance()}; River's {@code variance}. Reading it changes nothing.
+   */
+  public double variance() {
+    return width == 0 ? 0.0 : varianceSum / width;
+  }
+
   @Override
   public DriftDetector freshCopy() {
     return new Adwin(config);

@@ -77,10 +77,10 @@ public final class DriftTransferController {
   private static final int MAGIC = 0x54445443;
   /**
    * Newest state format this class writes and reads (2 added the onboardings in progress, 3 the
-   * warning detectors and whether the shadow candidate was warning-started; versions 1 and 2 are
-   * still read).
+   * warning detectors and whether the shadow candidate was warning-started, 4 each watch's slow
+   * recent signal level; versions 1 to 3 are still read).
    */
-  public static final int STATE_VERSION = 3;
+  public static final int STATE_VERSION = 4;
 
   /** The detector label of events about a warning-started candidate. */
   public static final String WARNING_DETECTOR = "adwin-warning";

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.tandem.model.TaskSpec;
+import io.tandem.model.drift.Adwin;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 class TaskMonitorTest {
@@ -17,6 +23,57 @@ class TaskMonitorTest {
   private static final double TOLERANCE = 1e-12;
   private static final TaskSpec CLICK = TaskSpec.binary("click");
   private static final TaskSpec RATING = TaskSpec.regression("rating", 1, 5);
+
+  /**
+   * A task whose raw loss is any non-negative value we choose: label 0, score {@code sqrt(v)}
+   * gives squared error {@code v}.
+   */
+  private static final TaskSpec SQUARED = TaskSpec.regression("squared", 0, 1);
+
+  /**
+   * Added to the recorded signal (which is mostly negative) to make it a non-negative squared
+   * error; ADWIN and the watch's rule only compare differences of means with the window's
+   * spread, so a constant shift changes none of their decisions (up to rounding).
+   */
+  private static final double SHIFT = 5.0;
+
+  /** Index in the recorded signal of the cut the previous rule took for a drift (README). */
+  private static final int RECORDED_CUT = 26_239;
+
+  /** The recorded baseline-gap signal of resources/transfer/README.md. */
+  private static double[] recordedSignal() throws IOException {
+    try (InputStream raw = TaskMonitorTest.class.getResourceAsStream(
+            "/transfer/baseline-gap-seed42.txt.gz");
+        BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
+            StandardCharsets.US_ASCII))) {
+      return in.lines().mapToDouble(Double::parseDouble).toArray();
+    }
+  }
+
+  /**
+   * Feeds {@code signal} (plus {@link #SHIFT}, plus {@code step} from index {@code stepAt} on) to
+   * a watch with no warm-up and the default warning detector; returns the index of the first
+   * drift alarm, -1 if none.
+   */
+  private static int firstDriftAlarm(TaskMonitor monitor, double[] signal, double step,
+      int stepAt) {
+    for (int i = 0; i < signal.length; i++) {
+      double value = signal[i] + SHIFT + (i >= stepAt ? step : 0.0);
+      TaskMonitor.Outcome outcome = monitor.observe(Math.sqrt(value), 0.0, false, false);
+      if (outcome == TaskMonitor.Outcome.DRIFT) {
+        return i;
+      }
+      if (outcome == TaskMonitor.Outcome.WARNING) {
+        monitor.restartWarning(0);
+      }
+    }
+    return -1;
+  }
+
+  private static TaskMonitor squaredWatch() {
+    return new TaskMonitor(SQUARED, DetectorKind.ADWIN, DriftSignal.RAW_LOSS, 0,
+        TransferConfig.defaults().warningDelta());
+  }
 
   /** Feeds {@code n} events of label 1 scored {@code score}; returns the number of alarms. */
   private static int feed(TaskMonitor monitor, int n, double score) {
@@ -90,6 +147,58 @@ class TaskMonitorTest {
     assertThat(before).isZero();
     assertThat(after).isPositive();
     assertThat(monitor.alarms).isEqualTo(after);
+  }
+
+  @Test
+  void shouldNotTakeTheDailySwingOfTheBaselineGapForADrift() throws IOException {
+    // Given the baseline-gap signal recorded on the generator's default stream (no drift), whose
+    // ADWIN window grows from an evening peak of the click cycle into the morning trough
+    double[] signal = recordedSignal();
+    TaskMonitor monitor = squaredWatch();
+
+    // When the watch sees it
+    int alarm = firstDriftAlarm(monitor, signal, 0.0, Integer.MAX_VALUE);
+
+    // Then the swing stayed within the control limit: no alarm (the previous rule, the 100-event
+    // average merely above the window mean, alarmed at the recorded cut); yet ADWIN did cut the
+    // window (it restarted: its width is below the 301 values fed from the recorded cut on)
+    assertThat(alarm).isEqualTo(-1);
+    assertThat(monitor.alarms).isZero();
+    assertThat(((Adwin) monitor.detector).width())
+        .isLessThan(signal.length - RECORDED_CUT);
+  }
+
+  @Test
+  void shouldStillAlarmOnAStepAsSmallAsTheWeakestDetectedDriftOnTheSameSignal()
+      throws IOException {
+    // Given the same recorded signal with a step of 0.03 added from its middle on (the drifts of
+    // the reference streams that ADWIN detected raised this signal by 0.04 to 0.11 over the few
+    // hundred events before their alarm; its per-event standard deviation is about 0.2)
+    double[] signal = recordedSignal();
+    int stepAt = 13_000;
+
+    // When the watch sees it
+    int alarm = firstDriftAlarm(squaredWatch(), signal, 0.03, stepAt);
+
+    // Then it alarms after the step, within 2,000 values
+    assertThat(alarm).isBetween(stepAt, stepAt + 2_000);
+  }
+
+  @Test
+  void shouldCountARiseOnlyBeyondThreeStandardErrorsOfTheRecentLevel() {
+    // Given a window of variance 0.04 (standard deviation 0.2): the standard error of a
+    // 100-event moving average is 0.2 / sqrt(199), of a 1,000-event one 0.2 / sqrt(1999)
+    double variance = 0.04;
+    double fast = 3 * Math.sqrt(variance / 199);
+    double slow = 3 * Math.sqrt(variance / 1_999);
+    double margin = 1e-6;
+
+    // Then a level counts just above three of them and not just below
+    assertThat(TaskMonitor.aboveLimit(1.0 + fast + margin, 100, 1.0, variance)).isTrue();
+    assertThat(TaskMonitor.aboveLimit(1.0 + fast - margin, 100, 1.0, variance)).isFalse();
+    assertThat(TaskMonitor.aboveLimit(1.0 + slow + margin, 1_000, 1.0, variance)).isTrue();
+    assertThat(TaskMonitor.aboveLimit(1.0 + slow - margin, 1_000, 1.0, variance)).isFalse();
+    assertThat(TaskMonitor.aboveLimit(Double.NaN, 100, 1.0, variance)).isFalse();
   }
 
   @Test

@@ -253,22 +253,24 @@ class WarningCandidateTest {
     DriftTransferController reader = new DriftTransferController(model, config);
     reader.importState(version2);
 
-    // Then the watches are those written, and re-written in format 3 they equal the original
-    // (the warning detectors were fresh in both: nothing was lost)
+    // Then the watches are those written, and re-written in the current format they equal the
+    // original (the warning detectors were fresh in both and the recent levels not yet started:
+    // nothing was lost)
     assertThat(reader.watches()).isEqualTo(controller.watches());
     assertThat(reader.exportState()).isEqualTo(controller.exportState());
   }
 
   /**
-   * Rewrites a format-3 controller state of {@code tasks} tasks without a shadow and without
-   * onboardings as format 2: each watch without its warning part, no trailing shadow flag.
+   * Rewrites a format-4 controller state of {@code tasks} tasks without a shadow and without
+   * onboardings as format 2: each watch without its warning part and its slow recent level (4),
+   * no trailing shadow flag.
    */
   private static byte[] asVersionTwo(byte[] state, int tasks) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(in.readInt());
-    assertThat(in.readInt()).isEqualTo(3);
+    assertThat(in.readInt()).isEqualTo(4);
     out.writeInt(2);
     out.writeUTF(in.readUTF());
     out.writeUTF(in.readUTF());
@@ -289,6 +291,7 @@ class WarningCandidateTest {
       in.readLong();
       in.readDouble();
       in.readFully(new byte[in.readInt()]);
+      in.readDouble();
     }
     byte[] rest = in.readAllBytes();
     out.write(rest, 0, rest.length - 1);
