@@ -12,6 +12,7 @@ import io.tandem.model.nn.TouchedBlocks;
 import io.tandem.model.optim.Adagrad;
 import io.tandem.model.optim.Adam;
 import io.tandem.model.optim.Optimizer;
+import io.tandem.model.optim.RankOneUpdate;
 import io.tandem.model.optim.Sgd;
 import io.tandem.model.snapshot.ConfigCodec;
 import io.tandem.model.snapshot.SnapshotFormat;
@@ -84,7 +85,10 @@ import java.util.TreeSet;
  * the arithmetic (measurements in the {@code nn} package comment). A micro-batch of at least
  * {@value #BATCHED_FROM} single-label examples runs the shared part and the towers batched (one
  * pass for the whole batch, vectorised over examples); smaller or multi-label batches go example
- * by example; both give bit-identical results. A batch larger than {@value #LEARN_CHUNK} is
+ * by example; both give bit-identical results. A one-event step labelled for one task, with an
+ * optimizer that has a fused form (Adagrad) and nothing else needing the gradient (no per-task
+ * split, no tower or re-learning boost), steps the dense parameters inside the backward pass
+ * ({@link RankOneUpdate}), again bit-identically. A batch larger than {@value #LEARN_CHUNK} is
  * learned in chunks of that size (bit-identical, smaller working set). A {@link #learn} right
  * after a batched {@link #predict} of the same examples reuses that prediction's shared forward,
  * recomputing only the examples whose dense input changed since (an id that got its own row);
@@ -153,6 +157,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private final TouchedBlocks touched;
   private final double[] optimizerState;
   private final Optimizer optimizer;
+  /** The optimizer's dense step fused into backpropagation, or null when it has none. */
+  private final RankOneUpdate rankOne;
+  /** Whether one-event steps may use {@link #rankOne} (tests turn it off to compare paths). */
+  private boolean fusedSteps = true;
+  /** Steps that used {@link #rankOne} (for tests). */
+  private long fusedStepCount;
 
   private final EmbeddingTable userTable;
   private final EmbeddingTable itemTable;
@@ -272,6 +282,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       case ADAM -> new Adam();
     };
     this.optimizerState = new double[optimizer.stateSlots() * offset];
+    this.rankOne = optimizer.rankOneUpdate(optimizerState, config.denseLearningRate());
     this.shadowTower = new Tower(0, shared.outputSize(), config.towerSize(), towerWideSize);
     this.towerLength = shadowTower.end();
     this.shadowDx = new double[shared.outputSize()];
@@ -422,9 +433,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
     weighting.weights(weights);
     Arrays.fill(lossSums, 0.0);
     Arrays.fill(labelCounts, 0);
-    for (LabelledExample example : batch) {
-      for (String task : example.labels().keySet()) {
-        labelCounts[taskIndex.get(task)]++;
+    for (int i = 0; i < batch.size(); i++) {
+      Map<String, Double> labels = batch.get(i).labels();
+      for (int t = 0; t < taskCount; t++) {
+        if (labels.containsKey(tasks.get(t).name())) {
+          labelCounts[t]++;
+        }
       }
     }
     boolean measureAffinity = taskCount > 1
@@ -438,6 +452,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
       }
     }
 
+    boolean fused = false;
     if (batch.size() >= batchedFrom && singleLabels(batch)) {
       int n = batch.size();
       int chunk = kept.holds(n) ? n : LEARN_CHUNK;
@@ -445,16 +460,39 @@ public final class MultiTaskModel implements MultiTaskLearner {
         learnBatched(n <= chunk ? batch : batch.subList(from, Math.min(n, from + chunk)), split);
       }
     } else {
-      learnExampleByExample(batch, split);
+      fused = fusable(batch, split);
+      if (fused) {
+        fusedStepCount++;
+      }
+      learnExampleByExample(batch, split, fused);
     }
     kept.forget();
     markRelearningRows(batch);
-    finishStep(batch, measureAffinity, split);
+    finishStep(batch, measureAffinity, split, fused);
   }
 
-  /** The body of {@link #learn}, one example at a time. */
-  private void learnExampleByExample(List<LabelledExample> batch, boolean split) {
-    for (LabelledExample labelled : batch) {
+  /**
+   * Whether this step may step the dense parameters inside backpropagation
+   * ({@link RankOneUpdate}), bit-identically to accumulating a gradient and stepping after: one
+   * event labelled for one task (so every dense parameter's gradient is a single product), no
+   * per-task split of the shared gradient (PCGrad, gradient norms, affinity), the optimizer has a
+   * fused form, and every dense parameter steps at the dense rate (no tower or re-learning
+   * boost).
+   */
+  private boolean fusable(List<LabelledExample> batch, boolean split) {
+    return fusedSteps && rankOne != null && !split && batch.size() == 1
+        && batch.get(0).labels().size() == 1 && transfer.boostTask < 0
+        && transfer.relearnTask < 0;
+  }
+
+  /**
+   * The body of {@link #learn}, one example at a time; with {@code fused} (see {@link #fusable})
+   * the dense parameters are stepped during the backward pass instead of in {@link #updateDense}.
+   */
+  private void learnExampleByExample(List<LabelledExample> batch, boolean split,
+      boolean fused) {
+    for (int i = 0; i < batch.size(); i++) {
+      LabelledExample labelled = batch.get(i);
       Example example = labelled.example();
       events++;
       resolveRows(example, true);
@@ -475,8 +513,13 @@ public final class MultiTaskModel implements MultiTaskLearner {
         double boost = t == transfer.lossBoostTask ? transfer.lossBoostFactor : 1.0;
         double dz = boost * weights[t] * scale / labelCounts[t]
             * Losses.trainingGradient(task, z, label);
-        towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation, input,
-            0, dInput);
+        if (fused) {
+          towers[t].backwardStep(params, representation, dz, rankOne, dRepresentation, input,
+              dInput);
+        } else {
+          towers[t].backward(params, representation, dz, grads, 0, touched, dRepresentation,
+              input, 0, dInput);
+        }
         accumulateResidual(t, example, input, dz);
         if (t == transfer.shadowTask && transfer.shadowResidual != null) {
           learnShadowResidual(t, example, input, z, label);
@@ -487,7 +530,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
           shadowTower.backward(transfer.shadowParams, representation, dzs, transfer.shadowGrads,
               0, null, shadowDx, input, 0, null);
         }
-        if (split) {
+        if (fused) {
+          shared.backwardStep(params, input, t, dRepresentation, rankOne, dInput);
+        } else if (split) {
           shared.backward(params, input, t, dRepresentation, taskGrads[t], 0, null, dInput);
         } else {
           shared.backward(params, input, t, dRepresentation, grads, 0, touched, dInput);
@@ -497,8 +542,12 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
   }
 
-  /** The end of {@link #learn}: combine gradients, update parameters and rows, bookkeeping. */
-  private void finishStep(List<LabelledExample> batch, boolean measureAffinity, boolean split) {
+  /**
+   * The end of {@link #learn}: combine gradients, update parameters (unless the step was
+   * {@code fused}: they are then already updated) and rows, bookkeeping.
+   */
+  private void finishStep(List<LabelledExample> batch, boolean measureAffinity, boolean split,
+      boolean fused) {
     for (int t = 0; t < taskCount; t++) {
       meanLosses[t] = present[t] ? lossSums[t] / labelCounts[t] : 0.0;
     }
@@ -508,7 +557,7 @@ public final class MultiTaskModel implements MultiTaskLearner {
     if (measureAffinity) {
       lastAffinityEvents = events;
     }
-    updateDense();
+    updateDense(fused);
     stepResiduals();
     if (transfer.shadowTask >= 0 && transfer.shadowResidual == null
         && present[transfer.shadowTask]) {
@@ -1472,6 +1521,19 @@ public final class MultiTaskModel implements MultiTaskLearner {
     batchedFrom = Math.max(1, size);
   }
 
+  /**
+   * Turns the fused one-event step ({@link #fusable}) on or off (tests compare both paths; on by
+   * default).
+   */
+  void fusedSteps(boolean enabled) {
+    fusedSteps = enabled;
+  }
+
+  /** Learn steps that stepped the dense parameters inside backpropagation (for tests). */
+  long fusedStepCount() {
+    return fusedStepCount;
+  }
+
 
   /** Sets one dense parameter (gradient checks). */
   void setDenseParameter(int index, double value) {
@@ -1543,20 +1605,47 @@ public final class MultiTaskModel implements MultiTaskLearner {
       if (example == null) {
         throw new IllegalArgumentException("batch[" + i + "]: must not be null");
       }
-      for (Map.Entry<String, Double> label : example.labels().entrySet()) {
-        Integer t = taskIndex.get(label.getKey());
-        if (t == null) {
-          throw new IllegalArgumentException("batch[" + i + "]: task '" + label.getKey()
-              + "' is unknown; this model has tasks "
-              + tasks.stream().map(TaskSpec::name).toList());
+      if (!labelsValid(example.labels())) {
+        rejectLabels(i, example.labels());
+      }
+    }
+  }
+
+  /**
+   * Whether every label names a task of this model and lies in its range. Looks each task up
+   * instead of iterating the labels: iterating an immutable one-entry map allocates an entry set,
+   * an entry and two iterators per call.
+   */
+  private boolean labelsValid(Map<String, Double> labels) {
+    int known = 0;
+    for (int t = 0; t < taskCount; t++) {
+      TaskSpec task = tasks.get(t);
+      Double value = labels.get(task.name());
+      if (value != null) {
+        if (!task.accepts(value)) {
+          return false;
         }
-        TaskSpec task = tasks.get(t);
-        if (!task.accepts(label.getValue())) {
-          throw new IllegalArgumentException("batch[" + i + "]: label for task '" + task.name()
-              + "' is " + label.getValue() + ", outside its " + task.kind() + " range ["
-              + task.labelMin() + ", " + task.labelMax() + "]"
-              + (task.kind() == TaskKind.BINARY ? " (must be 0 or 1)" : ""));
-        }
+        known++;
+      }
+    }
+    return known == labels.size();
+  }
+
+  /** Throws the error for the first invalid label of {@code batch[i]}, in the labels' order. */
+  private void rejectLabels(int i, Map<String, Double> labels) {
+    for (Map.Entry<String, Double> label : labels.entrySet()) {
+      Integer t = taskIndex.get(label.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("batch[" + i + "]: task '" + label.getKey()
+            + "' is unknown; this model has tasks "
+            + tasks.stream().map(TaskSpec::name).toList());
+      }
+      TaskSpec task = tasks.get(t);
+      if (!task.accepts(label.getValue())) {
+        throw new IllegalArgumentException("batch[" + i + "]: label for task '" + task.name()
+            + "' is " + label.getValue() + ", outside its " + task.kind() + " range ["
+            + task.labelMin() + ", " + task.labelMax() + "]"
+            + (task.kind() == TaskKind.BINARY ? " (must be 0 or 1)" : ""));
       }
     }
   }
@@ -1672,6 +1761,19 @@ public final class MultiTaskModel implements MultiTaskLearner {
     return true;
   }
 
+  // ------------------------------------------------------------------ the batched path
+  //
+  // learnBatched and predictBatched only sequence the steps of a batch: every loop over the
+  // batch's examples or columns is a helper of its own, so the two read as an outline of a step,
+  // and for the JIT: each helper is hot from the first batches and is compiled by C2 on its own, early and small,
+  // and C2 does not inline a helper whose compiled code is already large, so no single method
+  // grows into one large compilation unit with all the loops of a step (before: learnBatched
+  // was compiled six times in a run of `tandem learn`, up to 57 KB of code each). The paths a
+  // drift watch takes only after it starts a candidate (residuals, the shadow tower) are tested
+  // in the two sequencing methods and run in helpers of their own, so the uncommon trap that
+  // their first use hits throws away only the small sequencing method's code, not a loop
+  // compiled with everything inlined into it.
+
   /**
    * The body of {@link #learn} for a batch of single-label examples, the shared part run once for
    * the whole batch ({@link SharedPart#forwardBatch}, {@link SharedPart#backwardBatch}); the
@@ -1681,7 +1783,52 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private void learnBatched(List<LabelledExample> batch, boolean split) {
     int n = batch.size();
     ensureBatchCapacity(n);
-    int width = input.length;
+    gatherLabelledBatch(batch, n);
+    transposeInputs(n);
+    // The preceding predict's forward of this batch, if kept: only the examples whose input
+    // changed since (e.g. a new id's row) are recomputed. Either way the activations are exactly
+    // those of a fresh forward (KeptForward).
+    int changed = kept.changedExamples(batchInputRows, n, batchIndex, n / 2);
+    if (changed < 0) {
+      shared.forwardBatch(params, batchInputColumns, n);
+    } else {
+      shared.reforwardExamples(params, batchInputColumns, batchIndex, changed);
+    }
+    kept.forget();
+    clearColumns(batchDInputColumns, n);
+    for (int t = 0; t < taskCount; t++) {
+      int count = selectTask(t, n);
+      if (count == 0) {
+        continue;
+      }
+      gatherTaskRepresentations(t, count);
+      towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ,
+          batchTaskInputRows, 0);
+      if (transfer.residuals[t] != null) {
+        addResidualScores(t, batch, count);
+      }
+      double boost = t == transfer.lossBoostTask ? transfer.lossBoostFactor : 1.0;
+      taskLossGradients(t, count, boost);
+      towers[t].backwardBatch(params, batchRepresentationRows, count, batchDz, grads, 0, touched,
+          batchDRepresentationColumns, batchTaskInputRows, 0, batchDInputColumns,
+          batchIndex);
+      if (transfer.residuals[t] != null || t == transfer.shadowTask) {
+        learnTransferOfTask(t, batch, count);
+      }
+      scatterRepresentationGradients(count);
+    }
+    Arrays.fill(batchTaskInputRows, 0, n, null);
+    shared.backwardBatch(params, batchInputRows, n, batchTask, batchDOutColumns, grads,
+        split ? taskGrads : null, split ? null : touched, batchDInputColumns);
+    scatterBatchRowGradients(n);
+  }
+
+  /**
+   * Resolves (creating as needed) and gathers the rows of every example of a learned batch: its
+   * input row in {@link #batchInputRows}, its rows in {@link #batchExampleRows}, its task and
+   * label in {@link #batchTask} and {@link #batchLabel}; counts the events.
+   */
+  private void gatherLabelledBatch(List<LabelledExample> batch, int n) {
     int slots = exampleRows.length;
     for (int e = 0; e < n; e++) {
       LabelledExample labelled = batch.get(e);
@@ -1694,88 +1841,117 @@ public final class MultiTaskModel implements MultiTaskLearner {
       batchTask[e] = taskIndex.get(label.getKey());
       batchLabel[e] = label.getValue();
     }
-    transposeInputs(n);
-    // The preceding predict's forward of this batch, if kept: only the examples whose input
-    // changed since (e.g. a new id's row) are recomputed. Either way the activations are exactly
-    // those of a fresh forward (KeptForward).
-    int changed = kept.changedExamples(batchInputRows, n, batchIndex, n / 2);
-    if (changed < 0) {
-      shared.forwardBatch(params, batchInputColumns, n);
-    } else {
-      shared.reforwardExamples(params, batchInputColumns, batchIndex, changed);
-    }
-    kept.forget();
-    int outputWidth = shared.outputSize();
-    for (double[] column : batchDInputColumns) {
+  }
+
+  /** Sets {@code columns[i][0, n)} to zero for every column. */
+  private static void clearColumns(double[][] columns, int n) {
+    for (double[] column : columns) {
       Arrays.fill(column, 0, n, 0.0);
     }
-    for (int t = 0; t < taskCount; t++) {
-      int count = 0;
-      for (int e = 0; e < n; e++) {
-        if (batchTask[e] == t) {
-          batchIndex[count++] = e;
-        }
-      }
-      if (count == 0) {
-        continue;
-      }
-      TaskSpec task = tasks.get(t);
-      for (int a = 0; a < count; a++) {
-        double[] row = batchRepresentationRows[a];
-        shared.batchOutput(t, batchIndex[a], row);
-        batchTaskInputRows[a] = batchInputRows[batchIndex[a]];
-        for (int j = 0; j < outputWidth; j++) {
-          batchRepresentationColumns[j][a] = row[j];
-        }
-      }
-      towers[t].forwardBatch(params, batchRepresentationColumns, count, batchZ,
-          batchTaskInputRows, 0);
-      if (transfer.residuals[t] != null) {
-        for (int a = 0; a < count; a++) {
-          batchZ[a] += residualScore(t, batch.get(batchIndex[a]).example(),
-              batchInputRows[batchIndex[a]]);
-        }
-      }
-      double scale = scales[t];
-      double boost = t == transfer.lossBoostTask ? transfer.lossBoostFactor : 1.0;
-      for (int a = 0; a < count; a++) {
-        double label = batchLabel[batchIndex[a]];
-        lossSums[t] += scale * Losses.trainingLoss(task, batchZ[a], label);
-        batchDz[a] = boost * weights[t] * scale / labelCounts[t]
-            * Losses.trainingGradient(task, batchZ[a], label);
-      }
-      towers[t].backwardBatch(params, batchRepresentationRows, count, batchDz, grads, 0, touched,
-          batchDRepresentationColumns, batchTaskInputRows, 0, batchDInputColumns,
-          batchIndex);
-      for (int a = 0; a < count; a++) {
-        int e = batchIndex[a];
-        accumulateResidual(t, batch.get(e).example(), batchInputRows[e], batchDz[a]);
-        if (t == transfer.shadowTask && transfer.shadowResidual != null) {
-          learnShadowResidual(t, batch.get(e).example(), batchInputRows[e], batchZ[a],
-              batchLabel[e]);
-        }
-      }
-      if (t == transfer.shadowTask && transfer.shadowResidual == null) {
-        shadowTower.forwardBatch(transfer.shadowParams, batchRepresentationColumns, count, batchZ,
-            batchTaskInputRows, 0);
-        for (int a = 0; a < count; a++) {
-          batchDz[a] = weights[t] * scale / labelCounts[t]
-              * Losses.trainingGradient(task, batchZ[a], batchLabel[batchIndex[a]]);
-        }
-        shadowTower.backwardBatch(transfer.shadowParams, batchRepresentationRows, count, batchDz,
-            transfer.shadowGrads, 0, null, batchShadowDx, batchTaskInputRows, 0, null, null);
-      }
-      for (int j = 0; j < outputWidth; j++) {
-        double[] from = batchDRepresentationColumns[j];
-        double[] to = batchDOutColumns[j];
-        for (int a = 0; a < count; a++) {
-          to[batchIndex[a]] = from[a];
-        }
+  }
+
+  /**
+   * Lists in {@link #batchIndex}, in batch order, the examples of task {@code t}.
+   *
+   * @return how many there are
+   */
+  private int selectTask(int t, int n) {
+    int count = 0;
+    for (int e = 0; e < n; e++) {
+      if (batchTask[e] == t) {
+        batchIndex[count++] = e;
       }
     }
-    Arrays.fill(batchTaskInputRows, 0, n, null);
-    shared.backwardBatch(params, batchInputRows, n, batchTask, batchDOutColumns, grads,
-        split ? taskGrads : null, split ? null : touched, batchDInputColumns);
+    return count;
+  }
+
+  /**
+   * Copies the shared part's representation for task {@code t} of the {@code count} selected
+   * examples into {@link #batchRepresentationRows} and {@link #batchRepresentationColumns}, and
+   * their input rows into {@link #batchTaskInputRows}.
+   */
+  private void gatherTaskRepresentations(int t, int count) {
+    int outputWidth = shared.outputSize();
+    for (int a = 0; a < count; a++) {
+      double[] row = batchRepresentationRows[a];
+      shared.batchOutput(t, batchIndex[a], row);
+      batchTaskInputRows[a] = batchInputRows[batchIndex[a]];
+      for (int j = 0; j < outputWidth; j++) {
+        batchRepresentationColumns[j][a] = row[j];
+      }
+    }
+  }
+
+  /** Adds task {@code t}'s promoted residual to the selected examples' outputs in {@link #batchZ}. */
+  private void addResidualScores(int t, List<LabelledExample> batch, int count) {
+    for (int a = 0; a < count; a++) {
+      batchZ[a] += residualScore(t, batch.get(batchIndex[a]).example(),
+          batchInputRows[batchIndex[a]]);
+    }
+  }
+
+  /**
+   * Adds the selected examples' losses to {@link #lossSums} and writes their output gradients
+   * into {@link #batchDz}, weighted (and multiplied by the loss-weight {@code boost}).
+   */
+  private void taskLossGradients(int t, int count, double boost) {
+    TaskSpec task = tasks.get(t);
+    double scale = scales[t];
+    for (int a = 0; a < count; a++) {
+      double label = batchLabel[batchIndex[a]];
+      lossSums[t] += scale * Losses.trainingLoss(task, batchZ[a], label);
+      batchDz[a] = boost * weights[t] * scale / labelCounts[t]
+          * Losses.trainingGradient(task, batchZ[a], label);
+    }
+  }
+
+  /**
+   * What a learned batch does for task {@code t} besides its tower while a transfer is under way:
+   * its promoted residual learns, and a shadow candidate (residual or tower) learns from the same
+   * examples. Runs after the tower's backward pass, with the output gradients in {@link #batchDz}.
+   */
+  private void learnTransferOfTask(int t, List<LabelledExample> batch, int count) {
+    for (int a = 0; a < count; a++) {
+      int e = batchIndex[a];
+      accumulateResidual(t, batch.get(e).example(), batchInputRows[e], batchDz[a]);
+      if (t == transfer.shadowTask && transfer.shadowResidual != null) {
+        learnShadowResidual(t, batch.get(e).example(), batchInputRows[e], batchZ[a],
+            batchLabel[e]);
+      }
+    }
+    if (t == transfer.shadowTask && transfer.shadowResidual == null) {
+      TaskSpec task = tasks.get(t);
+      double scale = scales[t];
+      shadowTower.forwardBatch(transfer.shadowParams, batchRepresentationColumns, count, batchZ,
+          batchTaskInputRows, 0);
+      for (int a = 0; a < count; a++) {
+        batchDz[a] = weights[t] * scale / labelCounts[t]
+            * Losses.trainingGradient(task, batchZ[a], batchLabel[batchIndex[a]]);
+      }
+      shadowTower.backwardBatch(transfer.shadowParams, batchRepresentationRows, count, batchDz,
+          transfer.shadowGrads, 0, null, batchShadowDx, batchTaskInputRows, 0, null, null);
+    }
+  }
+
+  /** Copies the selected examples' representation gradients into {@link #batchDOutColumns}. */
+  private void scatterRepresentationGradients(int count) {
+    int outputWidth = shared.outputSize();
+    for (int j = 0; j < outputWidth; j++) {
+      double[] from = batchDRepresentationColumns[j];
+      double[] to = batchDOutColumns[j];
+      for (int a = 0; a < count; a++) {
+        to[batchIndex[a]] = from[a];
+      }
+    }
+  }
+
+  /**
+   * Adds every example's input gradient (in {@link #batchDInputColumns}) to the gradients of its
+   * embedding rows, in batch order, then forgets the batch's rows.
+   */
+  private void scatterBatchRowGradients(int n) {
+    int width = input.length;
+    int slots = exampleRows.length;
     for (int e = 0; e < n; e++) {
       System.arraycopy(batchExampleRows, e * slots, exampleRows, 0, slots);
       for (int i = 0; i < width; i++) {
@@ -1790,6 +1966,28 @@ public final class MultiTaskModel implements MultiTaskLearner {
   private List<Map<String, Double>> predictBatched(List<Example> batch) {
     int n = batch.size();
     ensureBatchCapacity(n);
+    gatherPredictedBatch(batch, n);
+    transposeInputs(n);
+    shared.forwardBatch(params, batchInputColumns, n);
+    kept.keep(batchInputRows, n);
+    // The towers batched too (bit-identical to Tower.forward per example), task by task.
+    for (int t = 0; t < taskCount; t++) {
+      towers[t].forwardBatch(params, shared.batchOutputColumns(t), n, batchZ, batchInputRows, 0);
+      if (transfer.residuals[t] != null) {
+        addPredictedResidualScores(t, batch, n);
+      }
+      scoreTask(t, n);
+    }
+    return taskScores(n);
+  }
+
+  /**
+   * Looks up (without creating) the rows of every example of a predicted batch and gathers its
+   * input row into {@link #batchInputRows}.
+   *
+   * @throws IllegalArgumentException if an example is null
+   */
+  private void gatherPredictedBatch(List<Example> batch, int n) {
     for (int e = 0; e < n; e++) {
       Example example = batch.get(e);
       if (example == null) {
@@ -1798,18 +1996,31 @@ public final class MultiTaskModel implements MultiTaskLearner {
       resolveRows(example, false);
       gatherInput(example, batchInputRows[e], 0);
     }
-    transposeInputs(n);
-    shared.forwardBatch(params, batchInputColumns, n);
-    kept.keep(batchInputRows, n);
-    // The towers batched too (bit-identical to Tower.forward per example), task by task.
-    for (int t = 0; t < taskCount; t++) {
-      towers[t].forwardBatch(params, shared.batchOutputColumns(t), n, batchZ, batchInputRows, 0);
-      double[] scoresOfTask = batchScores[t];
-      for (int e = 0; e < n; e++) {
-        double z = batchZ[e] + residualScore(t, batch.get(e), batchInputRows[e]);
-        scoresOfTask[e] = Losses.score(tasks.get(t), z);
-      }
+  }
+
+  /** Adds task {@code t}'s promoted residual to every example's output in {@link #batchZ}. */
+  private void addPredictedResidualScores(int t, List<Example> batch, int n) {
+    for (int e = 0; e < n; e++) {
+      batchZ[e] += residualScore(t, batch.get(e), batchInputRows[e]);
     }
+  }
+
+  /**
+   * Task {@code t}'s score of every example, from its output in {@link #batchZ}, into
+   * {@link #batchScores}. (The per-example form adds a zero residual term when the task has no
+   * residual; {@code z + 0.0} differs from {@code z} only for {@code z = -0.0}, whose score is
+   * that of {@code +0.0} for both task kinds, so skipping it changes no score.)
+   */
+  private void scoreTask(int t, int n) {
+    TaskSpec task = tasks.get(t);
+    double[] scoresOfTask = batchScores[t];
+    for (int e = 0; e < n; e++) {
+      scoresOfTask[e] = Losses.score(task, batchZ[e]);
+    }
+  }
+
+  /** One {@link TaskScores} per example from {@link #batchScores}, the batch's task names shared. */
+  private List<Map<String, Double>> taskScores(int n) {
     List<Map<String, Double>> out = new ArrayList<>(n);
     String[] names = taskNames();
     double[] scores = new double[taskCount];
@@ -1900,9 +2111,11 @@ public final class MultiTaskModel implements MultiTaskLearner {
   /**
    * One optimizer step on the dense parameters, then clears the gradient (it is all zero between
    * steps). With SGD or Adagrad only the touched ranges are updated and cleared, which is exact
-   * (a zero gradient is a no-op for them); Adam updates everything.
+   * (a zero gradient is a no-op for them); Adam updates everything. After a {@code fused} step
+   * the parameters are already stepped and no gradient was written: only the boosts' expiry is
+   * checked.
    */
-  private void updateDense() {
+  private void updateDense(boolean fused) {
     if (transfer.boostTask >= 0 && events > transfer.boostUntil) {
       transfer.boostTask = -1;
       transfer.boostFactor = 1.0;
@@ -1913,6 +2126,9 @@ public final class MultiTaskModel implements MultiTaskLearner {
     }
     if (transfer.relearnTask >= 0 && events > transfer.relearnUntil) {
       clearRelearning();
+    }
+    if (fused) {
+      return;
     }
     if (optimizer.zeroGradientIsNoOp()) {
       touched.drain((from, to) -> updateDenseRange(from, to, true));

@@ -71,6 +71,38 @@ class BatchedPathTest {
   }
 
   @Test
+  void aLossWeightBoostShouldLearnBitIdenticallyOnBothPaths() {
+    // Given two identical models, one forced onto the example-by-example loop, and an unboosted
+    // twin of the batched one
+    ModelConfig config = ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16)
+        .withTowerSize(8);
+    MultiTaskModel looped = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    looped.batchedFrom(Integer.MAX_VALUE);
+    MultiTaskModel batched = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    batched.batchedFrom(2);
+    MultiTaskModel unboosted = MultiTaskModel.create(config, LearnerStreams.TASKS);
+    unboosted.batchedFrom(2);
+
+    // When all learn the same batches, ctr's loss weight tripled from the third batch on in the
+    // first two
+    List<List<LabelledExample>> stream = stream(config);
+    for (int b = 0; b < stream.size(); b++) {
+      for (MultiTaskModel model : List.of(looped, batched)) {
+        if (b == 2) {
+          model.boostLossWeight("ctr", 3.0, 10_000);
+        }
+        model.learn(stream.get(b));
+      }
+      unboosted.learn(stream.get(b));
+    }
+
+    // Then both paths end bit-identical, and not where the unboosted twin ends
+    assertThat(batched.exportDense()).containsExactly(looped.exportDense());
+    assertThat(batched.predict(PROBE)).isEqualTo(looped.predict(PROBE));
+    assertThat(batched.denseParameters()).isNotEqualTo(unboosted.denseParameters());
+  }
+
+  @Test
   void learnShouldReuseThePrecedingPredictionsForwardBitIdentically() {
     // Given twin models, one predicting every batch before learning it (prequentially), one not
     ModelConfig config = ModelConfig.defaults().withEmbeddingDim(8).withExperts(3, 16)

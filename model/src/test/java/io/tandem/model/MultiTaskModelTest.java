@@ -278,6 +278,28 @@ class MultiTaskModelTest {
   }
 
   @Test
+  void shouldRejectAnUnknownTaskBesideAValidLabelAndAnOutOfRangeLabelBeforeAnyUpdate() {
+    // Given a model, and events whose label maps hold a valid label beside a bad one
+    MultiTaskModel model = MultiTaskModel.create(ModelConfig.defaults().withEmbeddingDim(4),
+        LearnerStreams.TASKS);
+    byte[] before = model.exportDense();
+    LabelledExample unknown = new LabelledExample(Example.of("u1", "i1"),
+        Map.of("ctr", 1.0, "conversion", 1.0));
+    LabelledExample outOfRange = new LabelledExample(Example.of("u1", "i1"),
+        Map.of("ctr", 1.0, "rating", 9.0));
+
+    // When / Then each is rejected naming the event, the task and the rule, and nothing changed
+    assertThatThrownBy(() -> model.learn(List.of(LabelledExample.of(Example.of("u2", "i2"),
+        "ctr", 0), unknown)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batch[1]: task 'conversion' is unknown");
+    assertThatThrownBy(() -> model.learn(List.of(outOfRange)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batch[0]: label for task 'rating' is 9.0, outside its");
+    assertThat(model.exportDense()).containsExactly(before);
+  }
+
+  @Test
   void unknownRowTableShouldBeRejected() {
     MultiTaskModel model = MultiTaskModel.create(ModelConfig.defaults(), LearnerStreams.TASKS);
     assertThatThrownBy(() -> model.importRow(new RowKey("ctx.nope", "x"), new byte[0]))

@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import io.tandem.model.optim.RankOneUpdate;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -210,6 +211,27 @@ public final class Cgc implements SharedPart {
   @Override
   public void backward(double[] params, double[] input, int task, double[] dOut, double[] grad,
       int gradShift, TouchedBlocks touched, double[] dInput) {
+    gateGradient(task, dOut);
+    gates[task].backward(params, input, 0, dGate, 0, grad, gradShift, touched, dInput, 0);
+    for (int i = 0; i < gateWidth(); i++) {
+      int k = expertGradient(task, i, dOut);
+      experts[k].backward(params, input, 0, dHidden, 0, grad, gradShift, touched, dInput, 0);
+    }
+  }
+
+  @Override
+  public void backwardStep(double[] params, double[] input, int task, double[] dOut,
+      RankOneUpdate update, double[] dInput) {
+    gateGradient(task, dOut);
+    gates[task].backwardStep(params, input, dGate, update, dInput);
+    for (int i = 0; i < gateWidth(); i++) {
+      int k = expertGradient(task, i, dOut);
+      experts[k].backwardStep(params, input, dHidden, update, dInput);
+    }
+  }
+
+  /** Writes {@code dL/dz} of {@code task}'s gate logits into {@link #dGate} (last forward). */
+  private void gateGradient(int task, double[] dOut) {
     int m = expertSize;
     double[] g = gateValues[task];
     double weighted = 0;
@@ -225,16 +247,22 @@ public final class Cgc implements SharedPart {
     for (int i = 0; i < g.length; i++) {
       dGate[i] = g[i] * (dGate[i] - weighted);
     }
-    gates[task].backward(params, input, 0, dGate, 0, grad, gradShift, touched, dInput, 0);
-    for (int i = 0; i < g.length; i++) {
-      double gi = g[i];
-      int k = expertOf(task, i);
-      int base = k * m;
-      for (int j = 0; j < m; j++) {
-        dHidden[j] = hidden[base + j] > 0 ? gi * dOut[j] : 0.0;
-      }
-      experts[k].backward(params, input, 0, dHidden, 0, grad, gradShift, touched, dInput, 0);
+  }
+
+  /**
+   * Writes into {@link #dHidden} the gradient in the pre-activation of the expert at position
+   * {@code i} of {@code task}'s gate ({@code g_ti dOut} behind its ReLU) and returns that
+   * expert's index.
+   */
+  private int expertGradient(int task, int i, double[] dOut) {
+    int m = expertSize;
+    double gi = gateValues[task][i];
+    int k = expertOf(task, i);
+    int base = k * m;
+    for (int j = 0; j < m; j++) {
+      dHidden[j] = hidden[base + j] > 0 ? gi * dOut[j] : 0.0;
     }
+    return k;
   }
 
   @Override

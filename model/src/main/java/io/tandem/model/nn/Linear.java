@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import io.tandem.model.optim.RankOneUpdate;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -186,6 +187,35 @@ public final class Linear {
         touched.mark(bias + o);
       }
     }
+  }
+
+  /**
+   * {@link #backward} with the optimizer step fused in, for a step in which this layer sees one
+   * example with one upstream gradient (every parameter's gradient is then the single product
+   * {@code dy[o] x[i]} or {@code dy[o]}): for each output with a non-zero upstream gradient, in
+   * index order, {@code update} adds {@code W[o]^T dy[o]} into {@code dx} from the weights
+   * before the step and steps the row (rows with {@code dy[o] == 0} are skipped, as in
+   * {@link #backward}); then the biases are stepped as one row with gradient {@code dy} (a zero
+   * entry is an exact no-op, and one vectorised pass over the biases cost less than one scalar
+   * step per active output: 22.4k vs 21.5k events per CPU-second on the reference MMoE at batch
+   * 1, builds alternating in one JVM, load 7-8). Parameters, optimizer state and {@code dx} are
+   * bit-identical to {@link #backward} into a zeroed gradient followed by the optimizer's
+   * {@code updateDenseAndClearInPlace} over the written entries.
+   *
+   * @param x the input, at {@code [0, in())} (no offset: see {@link RankOneUpdate#stepRow})
+   * @param dy the upstream gradient, at {@code [0, out())}
+   * @param update the fused step, bound to the optimizer state of {@code params}
+   * @param dx receives {@code W^T dy} at {@code [0, in())} (accumulated) when not null
+   */
+  public void backwardStep(double[] params, double[] x, double[] dy, RankOneUpdate update,
+      double[] dx) {
+    for (int o = 0; o < out; o++) {
+      double d = dy[o];
+      if (d != 0.0) {
+        update.stepRow(params, offset + o * in, in, d, x, dx);
+      }
+    }
+    update.stepRow(params, offset + in * out, out, 1.0, dy, null);
   }
 
   // ------------------------------------------------------------------ batched kernels

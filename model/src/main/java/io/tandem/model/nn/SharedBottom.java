@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import io.tandem.model.optim.RankOneUpdate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -106,25 +107,63 @@ public final class SharedBottom implements SharedPart {
   @Override
   public void backward(double[] params, double[] input, int task, double[] dOut, double[] grad,
       int gradShift, TouchedBlocks touched, double[] dInput) {
+    topDelta(dOut);
+    for (int l = layers.length - 1; l >= 0; l--) {
+      double[] dx = inputGradientOf(l, dInput);
+      layers[l].backward(params, inputOf(l, input), 0, deltas[l + 1], 0, grad, gradShift,
+          touched, dx, 0);
+      maskInactive(l);
+    }
+  }
+
+  @Override
+  public void backwardStep(double[] params, double[] input, int task, double[] dOut,
+      RankOneUpdate update, double[] dInput) {
+    topDelta(dOut);
+    for (int l = layers.length - 1; l >= 0; l--) {
+      double[] dx = inputGradientOf(l, dInput);
+      layers[l].backwardStep(params, inputOf(l, input), deltas[l + 1], update, dx);
+      maskInactive(l);
+    }
+  }
+
+  /** The top layer's pre-activation gradient: {@code dOut} behind its ReLU. */
+  private void topDelta(double[] dOut) {
     int top = layers.length;
     double[] d = deltas[top];
     double[] a = activations[top - 1];
     for (int i = 0; i < d.length; i++) {
       d[i] = a[i] > 0 ? dOut[i] : 0.0;
     }
-    for (int l = top - 1; l >= 0; l--) {
-      double[] x = l == 0 ? input : activations[l - 1];
-      double[] dx = l == 0 ? dInput : deltas[l];
-      if (l > 0) {
-        Arrays.fill(dx, 0.0);
-      }
-      layers[l].backward(params, x, 0, deltas[l + 1], 0, grad, gradShift, touched, dx, 0);
-      if (l > 0) {
-        for (int i = 0; i < dx.length; i++) {
-          if (x[i] <= 0) {
-            dx[i] = 0.0;
-          }
-        }
+  }
+
+  /** Layer {@code l}'s input in the last forward pass. */
+  private double[] inputOf(int l, double[] input) {
+    return l == 0 ? input : activations[l - 1];
+  }
+
+  /**
+   * Where layer {@code l}'s backward pass adds its input gradient: the caller's {@code dInput}
+   * for the first layer, else the layer below's delta, cleared first.
+   */
+  private double[] inputGradientOf(int l, double[] dInput) {
+    if (l == 0) {
+      return dInput;
+    }
+    Arrays.fill(deltas[l], 0.0);
+    return deltas[l];
+  }
+
+  /** Turns layer {@code l}'s input gradient into the layer below's delta (behind its ReLU). */
+  private void maskInactive(int l) {
+    if (l == 0) {
+      return;
+    }
+    double[] dx = deltas[l];
+    double[] x = activations[l - 1];
+    for (int i = 0; i < dx.length; i++) {
+      if (x[i] <= 0) {
+        dx[i] = 0.0;
       }
     }
   }

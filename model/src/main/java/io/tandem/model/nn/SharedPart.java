@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import io.tandem.model.optim.RankOneUpdate;
 import java.util.SplittableRandom;
 
 /**
@@ -47,6 +48,21 @@ public interface SharedPart {
    */
   void backward(double[] params, double[] input, int task, double[] dOut, double[] grad,
       int gradShift, TouchedBlocks touched, double[] dInput);
+
+  /**
+   * {@link #backward} with the optimizer step fused in, for a step in which the shared part sees
+   * one example and one task's gradient (every parameter's gradient is then a single product):
+   * each layer steps its parameters while it backpropagates ({@link Linear#backwardStep}), and
+   * the input gradient is computed from the weights before the step. Parameters, optimizer state
+   * and {@code dInput} are bit-identical to {@link #backward} into a zeroed gradient followed by
+   * the optimizer's {@code updateDenseAndClearInPlace} over the written entries. Call at most once
+   * per {@link #forward}.
+   *
+   * @param update the fused step, bound to the optimizer state of {@code params}
+   * @param dInput receives the input gradient (accumulated), length {@link #inputSize()}
+   */
+  void backwardStep(double[] params, double[] input, int task, double[] dOut,
+      RankOneUpdate update, double[] dInput);
 
   /**
    * Batched {@link #forward} of {@code n} examples held by columns: input {@code i} of example

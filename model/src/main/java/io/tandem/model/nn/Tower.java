@@ -1,5 +1,6 @@
 package io.tandem.model.nn;
 
+import io.tandem.model.optim.RankOneUpdate;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -196,6 +197,38 @@ public final class Tower {
     }
     Arrays.fill(dx, 0.0);
     hiddenLayer.backward(params, x, 0, dHidden, 0, grad, gradShift, touched, dx, 0);
+  }
+
+  /**
+   * {@link #backward} with the optimizer step fused in ({@link Linear#backwardStep}), for a step
+   * in which this tower sees one example: steps the wide weights {@code v} (gradient
+   * {@code dLdz * wide}), then the output layer and the hidden layer, each from the gradient the
+   * unfused pass would accumulate, and writes the same {@code dx} and {@code dWide} from the
+   * weights before the step. Bit-identical to {@link #backward} into a zeroed gradient followed
+   * by the optimizer's {@code updateDenseAndClearInPlace} over the written entries.
+   *
+   * @param update the fused step, bound to the optimizer state of {@code params}
+   * @param dx receives (overwritten) the representation gradient
+   * @param wide the wide input at {@code [0, wideSize())} (ignored, may be null, when the tower
+   *     has none)
+   * @param dWide receives {@code dLdz * v} at {@code [0, wideSize())} (accumulated, from
+   *     {@code v} before the step) when not null and the tower has a wide input
+   */
+  public void backwardStep(double[] params, double[] x, double dLdz, RankOneUpdate update,
+      double[] dx, double[] wide, double[] dWide) {
+    if (wideSize > 0) {
+      update.stepRow(params, offset, wideSize, dLdz, wide, dWide);
+    }
+    dz[0] = dLdz;
+    Arrays.fill(dHidden, 0.0);
+    outputLayer.backwardStep(params, hidden, dz, update, dHidden);
+    for (int i = 0; i < hidden.length; i++) {
+      if (hidden[i] <= 0) {
+        dHidden[i] = 0.0;
+      }
+    }
+    Arrays.fill(dx, 0.0);
+    hiddenLayer.backwardStep(params, x, dHidden, update, dx);
   }
 
   /**

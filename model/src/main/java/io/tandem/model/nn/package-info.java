@@ -20,5 +20,11 @@
  * indexed alike (an offset on the loaded array alone made a loop ~2x slower), which is why the
  * batched layouts are arrays of rows rather than one flat array. Batched MMoE training ran ~2.5x
  * the per-example loop at batch 256 (in-JVM A/B on this machine).
+ *
+ * <p>A third way for a step of one event labelled for one task: {@code backwardStep} steps each
+ * weight row with the optimizer while backpropagating through it
+ * ({@link io.tandem.model.optim.RankOneUpdate}), instead of accumulating a gradient array that a
+ * separate optimizer pass reads and clears; bit-identical to the per-example backward followed by
+ * that pass.
  */
 package io.tandem.model.nn;

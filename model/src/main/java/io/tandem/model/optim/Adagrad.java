@@ -53,6 +53,15 @@ public final class Adagrad implements Optimizer {
     }
   }
 
+  /**
+   * The fused step for one-product gradients ({@link RankOneUpdate}): bit-identical to
+   * accumulating into a zeroed gradient and calling {@link #updateDenseAndClearInPlace}.
+   */
+  @Override
+  public RankOneUpdate rankOneUpdate(double[] state, double rate) {
+    return new AdagradRankOneUpdate(state, rate);
+  }
+
   @Override
   public void updateRowInPlace(float[] w, double[] g, float[] state, long step, double rate) {
     for (int i = 0; i < w.length; i++) {

@@ -49,6 +49,23 @@ public interface Optimizer {
   }
 
   /**
+   * This optimizer's dense step fused into backpropagation, for steps in which every parameter's
+   * gradient is a single product (see {@link RankOneUpdate}, which states when it applies), bound
+   * to {@code state} and {@code rate}; or null when the optimizer has no such form (the
+   * default: Adam, whose moments decay on every step, must update all parameters). The result
+   * must equal accumulating the products into a zeroed gradient and calling
+   * {@link #updateDenseAndClearInPlace}, bit for bit.
+   *
+   * @param state optimizer state of the dense parameter array, {@code stateSlots()} values per
+   *     parameter as laid out above; the returned instance updates it in place
+   * @param rate learning rate of every parameter the returned instance steps
+   * @return a new, not thread-safe instance, or null
+   */
+  default RankOneUpdate rankOneUpdate(double[] state, double rate) {
+    return null;
+  }
+
+  /**
    * Updates one embedding row with its gradient.
    *
    * @param w row values, updated in place
