@@ -242,21 +242,10 @@ class BatchedPathTest {
     }
 
     // Then every parameter, optimizer state, row and prediction is bit-identical
-    assertThat(batched.denseParameters()).containsExactly(looped.denseParameters());
-    assertThat(batched.exportDense()).containsExactly(looped.exportDense());
-    Map<RowKey, byte[]> loopedRows = looped.drainDirtyRows();
-    Map<RowKey, byte[]> batchedRows = batched.drainDirtyRows();
-    assertThat(batchedRows.keySet()).containsExactlyElementsOf(loopedRows.keySet());
-    for (Map.Entry<RowKey, byte[]> e : loopedRows.entrySet()) {
-      assertThat(batchedRows.get(e.getKey())).as("row %s", e.getKey())
-          .containsExactly(e.getValue());
-    }
     List<Example> probe = new ArrayList<>(PROBE);
     probe.addAll(LearnerStreams.examples(stream.get(stream.size() - 1)));
-    assertThat(batched.predict(probe)).isEqualTo(looped.predict(probe));
-    if (shadow) {
-      assertThat(batched.predictShadow(probe)).containsExactly(looped.predictShadow(probe));
-    }
+    SameModel.assertBitIdentical(batched, looped, probe);
+    assertThat(batched.shadowTask()).isEqualTo(shadow ? "ctr" : null);
   }
 
   /** Seeded batches of varied sizes over LearnerStreams' users and items, with context. */

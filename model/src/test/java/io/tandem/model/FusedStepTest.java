@@ -140,19 +140,7 @@ class FusedStepTest {
 
     // Then everything agrees, and the twin never took the fused step
     assertThat(unfused.fusedStepCount()).isZero();
-    assertThat(fused.denseParameters()).containsExactly(unfused.denseParameters());
-    assertThat(fused.exportDense()).containsExactly(unfused.exportDense());
-    Map<RowKey, byte[]> fusedRows = fused.drainDirtyRows();
-    Map<RowKey, byte[]> unfusedRows = unfused.drainDirtyRows();
-    assertThat(fusedRows.keySet()).containsExactlyElementsOf(unfusedRows.keySet());
-    for (Map.Entry<RowKey, byte[]> e : unfusedRows.entrySet()) {
-      assertThat(fusedRows.get(e.getKey())).as("row %s", e.getKey())
-          .containsExactly(e.getValue());
-    }
-    assertThat(fused.predict(PROBE)).isEqualTo(unfused.predict(PROBE));
-    if (fused.shadowTask() != null) {
-      assertThat(fused.predictShadow(PROBE)).containsExactly(unfused.predictShadow(PROBE));
-    }
+    SameModel.assertBitIdentical(fused, unfused, PROBE);
     return fused;
   }
 
