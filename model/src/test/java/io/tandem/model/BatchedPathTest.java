@@ -21,10 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedPathTest {
 
-  private static final List<Example> PROBE = List.of(
-      new Example("u1", "i2", Map.of("device", "ios"), Map.of("hour", 3.0)),
-      new Example("u7", "i9", Map.of(), Map.of()),
-      new Example("unseen", "unseen", Map.of("device", "web"), Map.of("hour", 22.0)));
+  private static final List<Example> PROBE = SameModel.PROBE;
 
   @Test
   void mmoeShouldLearnBitIdenticallyOnBothPaths() {
@@ -258,11 +255,7 @@ class BatchedPathTest {
       List<LabelledExample> batch = new ArrayList<>();
       for (int i = 0; i < sizes[b]; i++) {
         int user = random.nextInt(40);
-        Map<String, String> categorical = context && random.nextBoolean()
-            ? Map.of("device", random.nextBoolean() ? "ios" : "android") : Map.of();
-        Map<String, Double> numeric = context && random.nextBoolean()
-            ? Map.of("hour", (double) random.nextInt(24)) : Map.of();
-        Example example = new Example("u" + user, "i" + random.nextInt(30), categorical, numeric);
+        Example example = LearnerStreams.example(random, user, context);
         Map<String, Double> labels = b == 6 && i % 3 == 0
             ? Map.of("ctr", (double) random.nextInt(2), "rating", 1.0 + user % 5)
             : i % 2 == 0 ? Map.of("ctr", (double) random.nextInt(2))

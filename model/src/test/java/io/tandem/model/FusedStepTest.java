@@ -23,10 +23,7 @@ class FusedStepTest {
 
   private static final ModelConfig SMALL = ModelConfig.defaults().withEmbeddingDim(8)
       .withExperts(3, 16).withTowerSize(8);
-  private static final List<Example> PROBE = List.of(
-      new Example("u1", "i2", Map.of("device", "ios"), Map.of("hour", 3.0)),
-      new Example("u7", "i9", Map.of(), Map.of()),
-      new Example("unseen", "unseen", Map.of("device", "web"), Map.of("hour", 22.0)));
+  private static final List<Example> PROBE = SameModel.PROBE;
 
   @Test
   void mmoeShouldLearnBitIdenticallyWithAndWithoutTheFusedStep() {
@@ -159,11 +156,7 @@ class FusedStepTest {
       List<LabelledExample> batch = new ArrayList<>();
       for (int i = 0; i < size; i++, event++) {
         int user = random.nextInt(40);
-        Map<String, String> categorical = context && random.nextBoolean()
-            ? Map.of("device", random.nextBoolean() ? "ios" : "android") : Map.of();
-        Map<String, Double> numeric = context && random.nextBoolean()
-            ? Map.of("hour", (double) random.nextInt(24)) : Map.of();
-        Example example = new Example("u" + user, "i" + random.nextInt(30), categorical, numeric);
+        Example example = LearnerStreams.example(random, user, context);
         double click = random.nextInt(2);
         double rating = 1.0 + random.nextInt(5);
         Map<String, Double> labels = event % 9 == 8 ? Map.of("ctr", click, "rating", rating)

@@ -2,6 +2,7 @@ package io.tandem.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +37,19 @@ final class LearnerStreams {
       out.add(List.copyOf(batch));
     }
     return out;
+  }
+
+  /**
+   * An example of user {@code uUSER} and a random one of 30 items; with {@code context}, a
+   * categorical {@code device} and a numeric {@code hour}, each present half the time (the draws
+   * in that order, from {@code random}).
+   */
+  static Example example(SplittableRandom random, int user, boolean context) {
+    Map<String, String> categorical = context && random.nextBoolean()
+        ? Map.of("device", random.nextBoolean() ? "ios" : "android") : Map.of();
+    Map<String, Double> numeric = context && random.nextBoolean()
+        ? Map.of("hour", (double) random.nextInt(24)) : Map.of();
+    return new Example("u" + user, "i" + random.nextInt(30), categorical, numeric);
   }
 
   /** The examples (without labels) of a batch. */

@@ -8,6 +8,15 @@ import java.util.Map;
 /** Asserts that two models are the same bit for bit: what the path-equivalence tests compare. */
 final class SameModel {
 
+  /**
+   * Examples to compare predictions on: a known user and item with context, one without
+   * context, and ids no model has seen (the default rows).
+   */
+  static final List<Example> PROBE = List.of(
+      new Example("u1", "i2", Map.of("device", "ios"), Map.of("hour", 3.0)),
+      new Example("u7", "i9", Map.of(), Map.of()),
+      new Example("unseen", "unseen", Map.of("device", "web"), Map.of("hour", 22.0)));
+
   private SameModel() {}
 
   /**
