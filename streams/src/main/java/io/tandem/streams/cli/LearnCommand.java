@@ -146,18 +146,45 @@ final class LearnCommand implements Callable<Integer> {
     if (report.transfers().isEmpty()) {
       return;
     }
-    console.printf(Locale.ROOT, "Drift: %d alarms; transfers %d started, %d promoted, %d rolled"
-        + " back%s%n", report.count(TransferEvent.Kind.DRIFT_DETECTED),
-        report.count(TransferEvent.Kind.STARTED), report.count(TransferEvent.Kind.PROMOTED),
-        report.count(TransferEvent.Kind.ROLLED_BACK),
-        updates == null ? "" : " (updates in " + updates + ")");
+    console.println("Drift: " + driftSummary(report.transfers())
+        + (updates == null ? "" : " (updates in " + updates + ")"));
     for (TransferEvent t : report.transfers()) {
-      console.printf(Locale.ROOT, "  %-14s task %-12s at its event %,d, model version %,d%s%s%n",
+      console.printf(Locale.ROOT, "  %-14s task %-12s at its event %,d, model version %,d%s%s%s%n",
           t.kind().name().toLowerCase(Locale.ROOT), t.task(), t.detectedAtTaskEvent(),
-          t.modelVersion(), t.sources().isEmpty() ? "" : ", sources " + t.sources(),
+          t.modelVersion(), triggerNote(t), t.sources().isEmpty() ? "" : ", sources " + t.sources(),
           t.candidateLoss() == null ? "" : String.format(Locale.ROOT,
               ", %s incumbent %.4f vs candidate %.4f", t.metric(), t.incumbentLoss(),
               t.candidateLoss()));
     }
   }
+
+  /**
+   * One line on what the drift watch did: drift alarms, candidates started by a warning (which
+   * change nothing unless the guard promotes them), and the transfers started and decided, e.g.
+   * {@code "0 alarms, 1 warning; transfers 1 started, 0 promoted, 1 rolled back"}.
+   */
+  static String driftSummary(List<TransferEvent> transfers) {
+    long alarms = count(transfers, TransferEvent.Kind.DRIFT_DETECTED);
+    long warnings = transfers.stream().filter(t -> t.kind() == TransferEvent.Kind.STARTED
+        && t.trigger() == TransferEvent.Trigger.DRIFT_WARNING).count();
+    return String.format(Locale.ROOT, "%d %s, %d %s; transfers %d started, %d promoted, %d rolled"
+        + " back", alarms, alarms == 1 ? "alarm" : "alarms", warnings,
+        warnings == 1 ? "warning" : "warnings", count(transfers, TransferEvent.Kind.STARTED),
+        count(transfers, TransferEvent.Kind.PROMOTED),
+        count(transfers, TransferEvent.Kind.ROLLED_BACK));
+  }
+
+  private static long count(List<TransferEvent> transfers, TransferEvent.Kind kind) {
+    return transfers.stream().filter(t -> t.kind() == kind).count();
+  }
+
+  /** ", after a warning" or ", new task" for a candidate not started by a drift alarm. */
+  private static String triggerNote(TransferEvent t) {
+    return switch (t.trigger()) {
+      case DRIFT -> "";
+      case DRIFT_WARNING -> ", after a warning";
+      case NEW_TASK -> ", new task";
+    };
+  }
+
 }

@@ -44,11 +44,6 @@ public record ReplayReport(
     transfers = List.copyOf(transfers);
   }
 
-  /** How many of {@link #transfers()} are of {@code kind}. */
-  public long count(TransferEvent.Kind kind) {
-    return transfers.stream().filter(t -> t.kind() == kind).count();
-  }
-
   /** Valid events per second of wall-clock time, end to end (parsing and writing included). */
   public double eventsPerSecond() {
     double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;

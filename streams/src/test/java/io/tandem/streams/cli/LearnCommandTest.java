@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.model.generator.GeneratedEvent;
 import io.tandem.model.generator.GeneratorConfig;
 import io.tandem.model.generator.StreamGenerator;
+import io.tandem.model.transfer.TransferEvent;
+import io.tandem.model.transfer.TransferEvent.Action;
+import io.tandem.model.transfer.TransferEvent.Kind;
+import io.tandem.model.transfer.TransferEvent.Trigger;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,5 +111,31 @@ class LearnCommandTest {
 
     assertThat(code).isEqualTo(CliErrors.USAGE_OR_INPUT);
     assertThat(err.toString()).contains("model.embedding.dim").contains("0");
+  }
+
+  @Test
+  void shouldTellWarningCandidatesFromDriftAlarmsInTheDriftSummary() {
+    // Given a warning candidate rolled back, then a drift alarm whose transfer was promoted
+    List<TransferEvent> transfers = List.of(
+        transfer(Kind.STARTED, null, Trigger.DRIFT_WARNING),
+        transfer(Kind.ROLLED_BACK, 0.25, Trigger.DRIFT_WARNING),
+        transfer(Kind.DRIFT_DETECTED, null, Trigger.DRIFT),
+        transfer(Kind.STARTED, null, Trigger.DRIFT),
+        transfer(Kind.PROMOTED, 0.2, Trigger.DRIFT));
+
+    // When summarised
+    String summary = LearnCommand.driftSummary(transfers);
+
+    // Then the warning is counted apart from the alarm, and singulars read as such
+    assertThat(summary)
+        .isEqualTo("1 alarm, 1 warning; transfers 2 started, 1 promoted, 1 rolled back");
+    assertThat(LearnCommand.driftSummary(transfers.subList(0, 2)))
+        .isEqualTo("0 alarms, 1 warning; transfers 1 started, 0 promoted, 1 rolled back");
+  }
+
+  private static TransferEvent transfer(Kind kind, Double candidateLoss, Trigger trigger) {
+    return new TransferEvent(kind, "ctr", Action.TRANSFER,
+        trigger == Trigger.DRIFT ? "adwin" : "adwin-warning", 1_000, List.of(), "logloss", 0.3,
+        candidateLoss, 7, trigger);
   }
 }
