@@ -10,8 +10,6 @@ import io.tandem.model.transfer.TransferConfig;
 import io.tandem.schemas.Codecs;
 import io.tandem.schemas.JsonCodec;
 import io.tandem.schemas.LabelledEvent;
-import io.tandem.schemas.TaskCatalog;
-import io.tandem.schemas.TaskDeclaration;
 import io.tandem.streams.config.CheckpointConfig;
 import io.tandem.streams.learning.PrequentialTrainer;
 import java.io.ByteArrayInputStream;
@@ -43,14 +41,11 @@ import org.junit.jupiter.api.Test;
  */
 class CommitWriterTest {
 
-  private static final List<TaskSpec> TASKS =
-      List.of(TaskSpec.binary("ctr"), TaskSpec.regression("preference", 1, 5));
-  private static final ModelConfig CONFIG = ModelConfig.defaults()
-      .withEmbeddingDim(4).withExperts(2, 8).withTowerSize(4)
-      .withContextFields(List.of("device"), List.of("hour"));
-  private static final JsonCodec<LabelledEvent> CODEC = Codecs.labelledEvents(TaskCatalog.of(
-      List.of(TaskDeclaration.binary("ctr", 1.0),
-          TaskDeclaration.regression("preference", 1, 5, 1.0))));
+  private static final List<TaskSpec> TASKS = LearnerFixture.TASKS;
+  private static final ModelConfig CONFIG =
+      LearnerFixture.CONFIG.withContextFields(List.of("device"), List.of("hour"));
+  private static final JsonCodec<LabelledEvent> CODEC =
+      Codecs.labelledEvents(LearnerFixture.CATALOG);
   private static final Duration INTERVAL = Duration.ofSeconds(30);
   private static final CheckpointConfig POLICY = new CheckpointConfig(INTERVAL, 1_000_000);
 
